@@ -1,0 +1,107 @@
+/* Request and response helpers.
+ * Layer: http. */
+#include "http/request.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char CSP[] =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+void http_set_header(struct evhttp_request *req, const char *name, const char *value)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    evhttp_remove_header(h, name);
+    evhttp_add_header(h, name, value);
+}
+
+void http_add_security_headers(struct evhttp_request *req)
+{
+    http_set_header(req, "Content-Security-Policy", CSP);
+    http_set_header(req, "X-Content-Type-Options", "nosniff");
+    http_set_header(req, "Referrer-Policy", "same-origin");
+    http_set_header(req, "X-Frame-Options", "DENY");
+    http_set_header(req, "Cross-Origin-Opener-Policy", "same-origin");
+    http_set_header(req, "Permissions-Policy", "camera=(), microphone=(), payment=()");
+}
+
+bool http_cookie_get(struct evhttp_request *req, const char *name, char *out, size_t out_size)
+{
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
+    size_t name_len = strlen(name);
+    while (h && *h) {
+        while (*h == ' ' || *h == ';')
+            h++;
+        const char *end = strchr(h, ';');
+        size_t len = end ? (size_t)(end - h) : strlen(h);
+        if (len > name_len && strncmp(h, name, name_len) == 0 && h[name_len] == '=') {
+            size_t vlen = len - name_len - 1;
+            if (vlen >= out_size)
+                return false;
+            memcpy(out, h + name_len + 1, vlen);
+            out[vlen] = '\0';
+            return true;
+        }
+        h = end;
+    }
+    return false;
+}
+
+const char *http_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+    }
+}
+
+void http_send(struct evhttp_request *req, int status, const char *content_type,
+               const char *body, size_t len)
+{
+    http_add_security_headers(req);
+    if (content_type)
+        http_set_header(req, "Content-Type", content_type);
+    struct evbuffer *out = evbuffer_new();
+    if (body && len)
+        evbuffer_add(out, body, len);
+    evhttp_send_reply(req, status, http_reason(status), out);
+    evbuffer_free(out);
+}
+
+const char *http_method_name(struct evhttp_request *req)
+{
+    switch (evhttp_request_get_command(req)) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    default: return NULL;
+    }
+}
+
+unsigned long long http_hash(const char *data, size_t len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)data[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}

@@ -1,0 +1,34 @@
+/* Small helpers over evhttp requests: headers every response carries, cookies, replies.
+ * Layer: http. */
+#ifndef PV_HTTP_REQUEST_H
+#define PV_HTTP_REQUEST_H
+
+#include <event2/http.h>
+
+#include "core/buf.h"
+
+/* Adds the security headers that every response carries: a Content-Security-Policy without
+ * 'unsafe-inline', nosniff, Referrer-Policy, frame-ancestors 'none' and friends. */
+void http_add_security_headers(struct evhttp_request *req);
+
+/* The value of cookie name from the Cookie header, copied into out (at most out_size-1
+ * bytes); false when absent or too long. */
+bool http_cookie_get(struct evhttp_request *req, const char *name, char *out, size_t out_size);
+
+/* Sets a header on the response (replacing one with the same name). */
+void http_set_header(struct evhttp_request *req, const char *name, const char *value);
+
+/* Sends status with body (may be NULL) and Content-Type; security headers are added. */
+void http_send(struct evhttp_request *req, int status, const char *content_type,
+               const char *body, size_t len);
+
+/* A reason phrase for the status line. */
+const char *http_reason(int status);
+
+/* The request method as text ("GET"), or NULL for one we do not serve. HEAD is "HEAD". */
+const char *http_method_name(struct evhttp_request *req);
+
+/* 64-bit FNV-1a hash, for ETags. */
+unsigned long long http_hash(const char *data, size_t len);
+
+#endif

@@ -1,0 +1,523 @@
+/* The planverk command line: serve, init, import, export, version.
+ * Layer: top level. It wires the layers together, and is the only place that prints to
+ * the user and decides exit codes. Settings come from options, then PLANVERK_* variables,
+ * then defaults. */
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "store/export.h"
+#include "store/import.h"
+#include "store/plans.h"
+#include "web/app.h"
+#include "web/dispatch.h"
+#include "web/markdown.h"
+
+#define DEFAULT_DB "planverk.db"
+#define DEFAULT_LISTEN "127.0.0.1"
+#define DEFAULT_PORT 8080
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+PV_PRINTF(2, 3) static int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "planverk %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'planverk %s --help')\n", cmd);
+    return 2;
+}
+
+/* Parses the options of a subcommand. Unknown options and missing values are errors. */
+static int parse_options(const char *cmd, int argc, char **argv, const struct option *opts,
+                         int (*each)(int opt, const char *arg, void *ctx), void *ctx)
+{
+    optind = 1;
+    opterr = 0;
+    int c, idx;
+    while ((c = getopt_long(argc, argv, "+h", opts, &idx)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            if (c == ':')
+                return usage_error(cmd, "option '%s' needs a value", bad);
+            return usage_error(cmd, "unknown option '%s'", bad);
+        }
+        int rc = each(c, optarg, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The folder with templates/, static/, data/ and docs/: PLANVERK_ROOT, else the source
+ * tree this binary was built from. */
+static const char *resource_root(void)
+{
+    return env_or("PLANVERK_ROOT", PV_SOURCE_ROOT);
+}
+
+/* The folder of the running binary, where the build puts the .mo catalogs. */
+static void binary_dir(char *out, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", out, size - 1);
+    if (n <= 0) {
+        snprintf(out, size, ".");
+        return;
+    }
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+}
+
+/* ---------------------------------------------------------------- progress */
+
+static void progress_bar(void *ctx, const char *phase, size_t done, size_t total)
+{
+    (void)ctx;
+    if (!isatty(STDERR_FILENO) || total == 0)
+        return;
+    if (done != total && done % 50 != 0)
+        return;
+    int width = 30, filled = (int)(width * done / total);
+    fprintf(stderr, "\r%-9s [%.*s%*s] %zu/%zu", phase, filled,
+            "##############################", width - filled, "", done, total);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* ---------------------------------------------------------------- import / init */
+
+static int import_file(store *db, const char *path, import_counts *total)
+{
+    buf err = BUF_INIT;
+    json_t *doc = store_import_load_file(path, &err);
+    int rc = 1;
+    if (doc) {
+        import_counts c;
+        if (store_import(db, path, doc, &c, progress_bar, NULL, &err) == 0) {
+            total->plans += c.plans;
+            total->goals += c.goals;
+            total->indicators += c.indicators;
+            total->measures += c.measures;
+            rc = 0;
+        }
+        json_decref(doc);
+    }
+    if (rc)
+        fprintf(stderr, "planverk: %s\n", buf_cstr(&err));
+    buf_finish(&err);
+    return rc;
+}
+
+static void print_counts(const import_counts *c)
+{
+    printf("imported %zu plans, %zu goals, %zu indicators, %zu measures\n", c->plans, c->goals,
+           c->indicators, c->measures);
+}
+
+/* Loads the four files of data/moss/ as one bundle, so the demo goes in whole or not at
+ * all. */
+static int import_demo(store *db)
+{
+    static const char *const kinds[] = {"plans", "goals", "indicators", "measures"};
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/data/moss", resource_root());
+    json_t *bundle = json_object();
+    buf err = BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < PV_ARRAY_LEN(kinds) && rc == 0; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s.json", dir, kinds[i]);
+        json_t *doc = store_import_load_file(path, &err);
+        if (doc)
+            json_object_set_new(bundle, kinds[i], doc);
+        else
+            rc = 1;
+    }
+    import_counts counts;
+    if (rc == 0 && store_import(db, dir, bundle, &counts, progress_bar, NULL, &err) != 0)
+        rc = 1;
+    if (rc == 0)
+        print_counts(&counts);
+    else
+        fprintf(stderr, "planverk init: %s\n", buf_cstr(&err));
+    json_decref(bundle);
+    buf_finish(&err);
+    return rc;
+}
+
+typedef struct db_opts {
+    const char *db;
+    bool demo;
+    const char *format;
+    const char *output;
+} db_opts;
+
+static int on_db_option(int opt, const char *arg, void *ctx)
+{
+    db_opts *o = ctx;
+    switch (opt) {
+    case 'd': o->db = arg; break;
+    case 'D': o->demo = true; break;
+    case 'f': o->format = arg; break;
+    case 'o': o->output = arg; break;
+    case 'h': return -1;
+    }
+    return 0;
+}
+
+static store *open_db(const char *cmd, const char *path, bool create)
+{
+    char err[1024];
+    if (!create && access(path, F_OK) != 0) {
+        fprintf(stderr, "planverk %s: %s: no such database (create it with 'planverk init --db %s')\n",
+                cmd, path, path);
+        return NULL;
+    }
+    store *db = store_open(path, create, err, sizeof err);
+    if (!db)
+        fprintf(stderr, "planverk %s: %s\n", cmd, err);
+    return db;
+}
+
+static const char INIT_HELP[] =
+    "usage: planverk init [--demo] [--db FILE]\n\n"
+    "Creates the database (or brings its schema up to date).\n"
+    "  --demo       load the Moss demo data (data/moss/) into an empty database\n"
+    "  --db FILE    the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n";
+
+static int cmd_init(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"demo", no_argument, 0, 'D'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    db_opts o = {.db = env_or("PLANVERK_DB", DEFAULT_DB)};
+    int rc = parse_options("init", argc, argv, opts, on_db_option, &o);
+    if (rc == -1) {
+        fputs(INIT_HELP, stdout);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (optind < argc)
+        return usage_error("init", "unexpected argument '%s'", argv[optind]);
+    store *db = open_db("init", o.db, true);
+    if (!db)
+        return 1;
+    printf("database %s is at schema version %d\n", o.db, store_schema_version(db));
+    rc = 0;
+    if (o.demo) {
+        json_t *counts = NULL;
+        json_int_t existing = 0;
+        if (store_counts(db, &counts) == 0)
+            existing = json_integer_value(json_object_get(counts, "plans"));
+        json_decref(counts);
+        if (existing > 0) {
+            printf("the database already holds %lld plans; the demo data were not loaded\n",
+                   (long long)existing);
+        } else {
+            rc = import_demo(db);
+        }
+    }
+    store_close(db);
+    return rc;
+}
+
+static const char IMPORT_HELP[] =
+    "usage: planverk import [--db FILE] FILE.json...\n\n"
+    "Imports plans.json, goals.json, indicators.json or measures.json in the format of\n"
+    "data/moss/, or a bundle written by 'planverk export'. Records replace those with the\n"
+    "same id. A file with an error is not imported at all; the message names the record\n"
+    "and the field.\n"
+    "  --db FILE    the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n";
+
+static int cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    db_opts o = {.db = env_or("PLANVERK_DB", DEFAULT_DB)};
+    int rc = parse_options("import", argc, argv, opts, on_db_option, &o);
+    if (rc == -1) {
+        fputs(IMPORT_HELP, stdout);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (optind >= argc)
+        return usage_error("import", "%s", "name at least one file to import");
+    for (int i = optind; i < argc; i++) {
+        if (access(argv[i], R_OK) != 0) {
+            fprintf(stderr, "planverk import: %s: %s\n", argv[i], strerror(errno));
+            return 1;
+        }
+    }
+    store *db = open_db("import", o.db, true);
+    if (!db)
+        return 1;
+    import_counts total = {0};
+    for (int i = optind; i < argc && rc == 0; i++)
+        rc = import_file(db, argv[i], &total);
+    if (rc == 0)
+        print_counts(&total);
+    store_close(db);
+    return rc;
+}
+
+static const char EXPORT_HELP[] =
+    "usage: planverk export --format json [--db FILE] [--output FILE]\n\n"
+    "Writes plans, goals, indicators and measures as one JSON bundle that\n"
+    "'planverk import' reads back.\n"
+    "  --format json   the format (json is the only one so far)\n"
+    "  --output FILE   write to FILE instead of standard output\n"
+    "  --db FILE       the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n";
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    db_opts o = {.db = env_or("PLANVERK_DB", DEFAULT_DB), .format = "json"};
+    int rc = parse_options("export", argc, argv, opts, on_db_option, &o);
+    if (rc == -1) {
+        fputs(EXPORT_HELP, stdout);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (strcmp(o.format, "json") != 0)
+        return usage_error("export", "unknown format '%s': only json is supported", o.format);
+    if (optind < argc)
+        return usage_error("export", "unexpected argument '%s'", argv[optind]);
+    store *db = open_db("export", o.db, false);
+    if (!db)
+        return 1;
+    json_t *bundle;
+    rc = store_export(db, &bundle);
+    store_close(db);
+    if (rc != 0) {
+        fprintf(stderr, "planverk export: cannot read the database\n");
+        return 1;
+    }
+    size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(15);
+    if (o.output) {
+        if (json_dump_file(bundle, o.output, flags) != 0) {
+            fprintf(stderr, "planverk export: %s: cannot write the file\n", o.output);
+            rc = 1;
+        }
+    } else {
+        rc = json_dumpf(bundle, stdout, flags) == 0 && fputc('\n', stdout) != EOF ? 0 : 1;
+    }
+    json_decref(bundle);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- serve */
+
+typedef struct serve_opts {
+    http_config http;
+    const char *db;
+    bool no_cache;
+} serve_opts;
+
+static int on_serve_option(int opt, const char *arg, void *ctx)
+{
+    serve_opts *o = ctx;
+    long v;
+    switch (opt) {
+    case 'l': o->http.listen = arg; break;
+    case 'd': o->db = arg; break;
+    case 'n': o->no_cache = true; break;
+    case 'p':
+        if (pv_parse_long(arg, 0, 65535, &v) != 0)
+            return usage_error("serve", "--port needs a number from 0 to 65535, not '%s'", arg);
+        o->http.port = (int)v;
+        break;
+    case 't':
+        if (pv_parse_long(arg, 0, HTTP_MAX_THREADS, &v) != 0)
+            return usage_error("serve", "--threads needs a number from 0 to 64, not '%s'", arg);
+        o->http.threads = (int)v;
+        break;
+    case 'h': return -1;
+    }
+    return 0;
+}
+
+static const char SERVE_HELP[] =
+    "usage: planverk serve [--listen ADDR] [--port N] [--db FILE] [--threads N] [--no-cache]\n\n"
+    "Serves the portal and the JSON API over HTTP until stopped (Ctrl-C or SIGTERM).\n"
+    "The database is created and migrated if needed.\n"
+    "  --listen ADDR   address to listen on (default $PLANVERK_LISTEN or " DEFAULT_LISTEN ")\n"
+    "  --port N        port (default $PLANVERK_PORT or 8080; 0 picks a free one)\n"
+    "  --db FILE       the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n"
+    "  --threads N     event loops (default: one per core)\n"
+    "  --no-cache      render every page anew (the cache of public pages is on by default)\n";
+
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf b = BUF_INIT;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, got);
+    fclose(f);
+    *len = b.len;
+    return buf_steal(&b);
+}
+
+/* Loads what every loop shares. Returns 0, or 1 with a message printed. */
+static int app_init(pv_app *app, const serve_opts *o)
+{
+    char path[PATH_MAX], err[1024];
+    const char *root = resource_root();
+    app->root = pv_strdup(root);
+    app->db_path = pv_strdup(o->db);
+    app->cache = !o->no_cache;
+    binary_dir(path, sizeof path);
+    app->i18n = i18n_create(env_or("PLANVERK_LOCALEDIR", path), err, sizeof err);
+    if (!app->i18n) {
+        fprintf(stderr, "planverk serve: %s\n", err);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/templates", root);
+    app->templates = templates_load(path, app->i18n, err, sizeof err);
+    if (!app->templates) {
+        fprintf(stderr, "planverk serve: template %s\n", err);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/docs/api/openapi.json", root);
+    app->openapi = read_whole(path, &app->openapi_len);
+    if (!app->openapi) {
+        fprintf(stderr, "planverk serve: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/node_modules/@digdir/designsystemet-css/dist", root);
+    app->mounts[0] = (static_mount){"/static/ds/", pv_strdup(dir)};
+    snprintf(dir, sizeof dir, "%s/static", root);
+    app->mounts[1] = (static_mount){"/static/", pv_strdup(dir)};
+    markdown_init();
+    return 0;
+}
+
+static void app_finish(pv_app *app)
+{
+    templates_destroy(app->templates);
+    i18n_destroy(app->i18n);
+    free(app->openapi);
+    free(app->root);
+    free(app->db_path);
+    for (size_t i = 0; i < PV_ARRAY_LEN(app->mounts); i++)
+        free(app->mounts[i].dir);
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, 0, 'l'}, {"port", required_argument, 0, 'p'},
+        {"db", required_argument, 0, 'd'},     {"threads", required_argument, 0, 't'},
+        {"no-cache", no_argument, 0, 'n'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    serve_opts o = {.http = {.listen = env_or("PLANVERK_LISTEN", DEFAULT_LISTEN),
+                             .port = DEFAULT_PORT,
+                             .max_body = 4 * PV_MAX_BODY,
+                             .max_headers = 64 * 1024,
+                             .idle_timeout = 30},
+                    .db = env_or("PLANVERK_DB", DEFAULT_DB)};
+    long env_port;
+    if (getenv("PLANVERK_PORT") && pv_parse_long(getenv("PLANVERK_PORT"), 0, 65535, &env_port) == 0)
+        o.http.port = (int)env_port;
+    int rc = parse_options("serve", argc, argv, opts, on_serve_option, &o);
+    if (rc == -1) {
+        fputs(SERVE_HELP, stdout);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (optind < argc)
+        return usage_error("serve", "unexpected argument '%s'", argv[optind]);
+
+    store *db = open_db("serve", o.db, true); /* creates and migrates before loops start */
+    if (!db)
+        return 1;
+    store_close(db);
+    pv_app app = {0};
+    rc = app_init(&app, &o);
+    if (rc == 0) {
+        http_handlers h = {web_worker_start, web_worker_stop, web_handle};
+        char err[512];
+        if (http_server_run(&o.http, &h, &app, err, sizeof err) != 0) {
+            fprintf(stderr, "planverk serve: %s\n", err);
+            rc = 1;
+        }
+    }
+    app_finish(&app);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static const char MAIN_HELP[] =
+    "usage: planverk COMMAND [OPTIONS]\n\n"
+    "planverk: the plan portfolio, goal tree and citizen participation of a municipality.\n\n"
+    "commands:\n"
+    "  serve     serve the portal and the JSON API over HTTP\n"
+    "  init      create the database; --demo loads the Moss demo data\n"
+    "  import    import plans, goals, indicators or measures from JSON files\n"
+    "  export    write the portfolio as JSON\n"
+    "  version   print the version of planverk and its libraries\n\n"
+    "'planverk COMMAND --help' tells more about each.\n";
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1 && strcmp(argv[1], "--help") != 0)
+        return usage_error("version", "unexpected argument '%s'", argv[1]);
+    printf("planverk %s (SQLite %s, libevent %s, jansson %s)\n", PV_VERSION, sqlite3_libversion(),
+           event_get_version(), jansson_version_str());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {{"serve", cmd_serve},   {"init", cmd_init},       {"import", cmd_import},
+                    {"export", cmd_export}, {"version", cmd_version}, {"--version", cmd_version}};
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(MAIN_HELP, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < PV_ARRAY_LEN(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "planverk: unknown command '%s' (see 'planverk --help')\n", argv[1]);
+    return 2;
+}

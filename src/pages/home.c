@@ -1,0 +1,28 @@
+/* The front page: what planverk is in plain words, the ways in (plans, goals, search), the
+ * themes of the portfolio, and the participation processes that are open now (none can
+ * exist until processes are built; the place is there and says so).
+ * Layer: pages. */
+#include "pages/pages.h"
+#include "store/plans.h"
+
+int page_home(pv_req *r, json_t **vm_out)
+{
+    json_t *counts = NULL, *themes = NULL;
+    if (store_counts(r->w->db, &counts) != 0 || store_themes(r->w->db, &themes) != 0) {
+        json_decref(counts);
+        return 500;
+    }
+    size_t i;
+    json_t *t;
+    json_array_foreach(themes, i, t) {
+        buf href = BUF_INIT;
+        buf_puts(&href, "/planer?tema=");
+        buf_append_url(&href, json_string_value(json_object_get(t, "id")),
+                       json_string_length(json_object_get(t, "id")));
+        json_object_set_new(t, "href", json_string(buf_cstr(&href)));
+        buf_finish(&href);
+    }
+    *vm_out = json_pack("{s:o, s:o, s:[], s:b}", "counts", counts, "themes", themes, "processes",
+                        "has_processes", 0);
+    return 200;
+}

@@ -1,0 +1,104 @@
+/* What every page shares: the site context under the view-model (language switch, current
+ * section) and small helpers for labels.
+ * Layer: pages. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "pages/pages.h"
+
+/* Marks a string for the catalogs without translating it here (xgettext keyword NC_:1c,2). */
+#define NC_(context, s) s
+
+static const struct {
+    const char *code, *name;
+} language_names[] = {{"nb", "Bokmål"}, {"nn", "Nynorsk"}, {"en", "English"}};
+
+/* Which top-level section a path belongs to, for aria-current in the menu. */
+static const char *section_of(const char *path)
+{
+    static const struct {
+        const char *prefix, *section;
+    } sections[] = {{"/planer", "plans"}, {"/mal", "goals"}, {"/sok", "search"}};
+    if (!path || strcmp(path, "/") == 0)
+        return "home";
+    for (size_t i = 0; i < PV_ARRAY_LEN(sections); i++) {
+        size_t n = strlen(sections[i].prefix);
+        if (strncmp(path, sections[i].prefix, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+            return sections[i].section;
+    }
+    return "other";
+}
+
+json_t *site_context(pv_req *r)
+{
+    json_t *langs = json_array();
+    buf here = BUF_INIT;
+    buf_puts(&here, r->path ? r->path : "/");
+    if (r->query_raw && *r->query_raw) {
+        buf_putc(&here, '?');
+        buf_puts(&here, r->query_raw);
+    }
+    for (size_t i = 0; i < PV_ARRAY_LEN(language_names); i++) {
+        buf href = BUF_INIT;
+        buf_printf(&href, "/sprak?lang=%s&til=", language_names[i].code);
+        buf_append_url(&href, here.data, here.len);
+        json_array_append_new(langs, json_pack("{s:s, s:s, s:s, s:b}", "code",
+                                               language_names[i].code, "name",
+                                               language_names[i].name, "href", buf_cstr(&href),
+                                               "current",
+                                               strcmp(r->lang, language_names[i].code) == 0));
+        buf_finish(&href);
+    }
+    json_t *section = json_object();
+    json_object_set_new(section, section_of(r->path), json_true());
+    json_t *site = json_pack("{s:s, s:o, s:o, s:s}", "lang", r->lang, "langs", langs, "section",
+                             section, "version", PV_VERSION);
+    buf_finish(&here);
+    return site;
+}
+
+const char *page_not_given(pv_req *r)
+{
+    return T(r, "ikke oppgitt");
+}
+
+/* The plan statuses and types of the data, marked for translation with a context. */
+static const char *const known_labels[] = {
+    NC_("planstatus", "vedtatt"),      NC_("planstatus", "under arbeid"),
+    NC_("planstatus", "pågående"),     NC_("planstatus", "ny plan"),
+    NC_("planstatus", "utgått"),       NC_("plantype", "Kommuneplan"),
+    NC_("plantype", "Kommunedelplan"), NC_("plantype", "Fagplan"),
+    NC_("plantype", "Temaplan"),       NC_("plantype", "Program"),
+    NC_("plantype", "Prosjekt"),       NC_("plantype", "ROS-analyse"),
+    NC_("plantype", "Handlingsplan"),  NC_("plantype", "Strategiplan"),
+};
+
+/* The label of a status or type: translated when it is one we know, else as written. */
+static json_t *label(pv_req *r, const char *context, json_t *value)
+{
+    if (!json_is_string(value))
+        return json_string(page_not_given(r));
+    const char *v = json_string_value(value);
+    for (size_t i = 0; i < PV_ARRAY_LEN(known_labels); i++)
+        if (strcmp(known_labels[i], v) == 0)
+            return json_string(i18n_pget(r->app->i18n, r->lang, context, v));
+    return json_incref(value);
+}
+
+json_t *page_plan_summary(pv_req *r, json_t *plan)
+{
+    json_t *s = json_deep_copy(plan);
+    buf url = BUF_INIT;
+    buf_puts(&url, "/planer/");
+    buf_append_url(&url, json_string_value(json_object_get(plan, "id")),
+                   json_string_length(json_object_get(plan, "id")));
+    json_object_set_new(s, "url", json_string(buf_cstr(&url)));
+    buf_finish(&url);
+    json_object_set_new(s, "type_label", label(r, "plantype", json_object_get(plan, "type")));
+    json_object_set_new(s, "status_label",
+                        label(r, "planstatus", json_object_get(plan, "status")));
+    json_t *owner = json_object_get(plan, "owner_unit");
+    json_object_set_new(s, "owner_label", json_is_string(owner) ? json_incref(owner)
+                                                                : json_string(page_not_given(r)));
+    return s;
+}

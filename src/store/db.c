@@ -1,0 +1,226 @@
+/* Connection set-up, migrations and the prepared-statement cache.
+ * Layer: store. */
+#include "store/db.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/utf8.h"
+
+struct pv_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+extern const struct pv_migration pv_migrations[];
+extern const size_t pv_migrations_count;
+
+#define STMT_SLOTS 128 /* open addressing by statement pointer; the store has fewer */
+
+typedef struct stmt_slot {
+    const char *sql;
+    sqlite3_stmt *stmt;
+} stmt_slot;
+
+struct store {
+    sqlite3 *db;
+    stmt_slot slots[STMT_SLOTS];
+};
+
+static int exec(store *s, const char *sql, char *err, size_t err_size)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, err_size, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return PV_EDB;
+    }
+    return PV_OK;
+}
+
+int store_schema_version(store *s)
+{
+    sqlite3_stmt *st = store_prepare(s, "PRAGMA user_version");
+    int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
+
+/* Applies each migration newer than PRAGMA user_version in its own transaction. */
+static int migrate(store *s, char *err, size_t err_size)
+{
+    int current = store_schema_version(s);
+    for (size_t i = 0; i < pv_migrations_count; i++) {
+        const struct pv_migration *m = &pv_migrations[i];
+        if (m->version <= current)
+            continue;
+        char msg[512];
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+        if (exec(s, "BEGIN IMMEDIATE", msg, sizeof msg) != 0 ||
+            exec(s, m->sql, msg, sizeof msg) != 0 || exec(s, pragma, msg, sizeof msg) != 0 ||
+            exec(s, "COMMIT", msg, sizeof msg) != 0) {
+            store_rollback(s);
+            snprintf(err, err_size, "migration %s failed: %s", m->name, msg);
+            return PV_EDB;
+        }
+    }
+    return PV_OK;
+}
+
+static int collate_nb(void *unused, int alen, const void *a, int blen, const void *b)
+{
+    (void)unused;
+    return utf8_collate_nb(a, (size_t)alen, b, (size_t)blen);
+}
+
+store *store_open(const char *path, bool create, char *err, size_t err_size)
+{
+    store *s = pv_calloc(1, sizeof *s);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, err_size, "cannot open the database %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_create_collation(s->db, "nb", SQLITE_UTF8, NULL, collate_nb);
+    char msg[512];
+    /* synchronous=FULL: a reply that says "saved" survives power loss, not only kill -9. */
+    if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+             msg, sizeof msg) != 0 ||
+        migrate(s, msg, sizeof msg) != 0) {
+        snprintf(err, err_size, "%s: %s", path, msg);
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < STMT_SLOTS; i++)
+        sqlite3_finalize(s->slots[i].stmt);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+sqlite3 *store_handle(store *s)
+{
+    return s->db;
+}
+
+sqlite3_stmt *store_prepare(store *s, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+    for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
+        stmt_slot *slot = &s->slots[(h + probe) % STMT_SLOTS];
+        if (slot->sql == sql) {
+            sqlite3_reset(slot->stmt);
+            sqlite3_clear_bindings(slot->stmt);
+            return slot->stmt;
+        }
+        if (slot->sql == NULL) {
+            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt,
+                                   NULL) != SQLITE_OK) {
+                pv_error("store: cannot prepare [%s]: %s", sql, sqlite3_errmsg(s->db));
+                slot->stmt = NULL;
+                return NULL;
+            }
+            slot->sql = sql;
+            return slot->stmt;
+        }
+    }
+    pv_die("store: more than %d distinct statements", STMT_SLOTS);
+}
+
+int store_begin(store *s)
+{
+    return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? PV_OK
+                                                                                : PV_EDB;
+}
+
+int store_commit(store *s)
+{
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return PV_OK;
+    pv_error("store: commit failed: %s", sqlite3_errmsg(s->db));
+    store_rollback(s);
+    return PV_EDB;
+}
+
+void store_rollback(store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+uint64_t store_generation(store *s)
+{
+    /* data_version sees commits by other connections, total_changes our own. */
+    sqlite3_stmt *st = store_prepare(s, "PRAGMA data_version");
+    uint64_t v = st && sqlite3_step(st) == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0)
+                                                      : 0;
+    if (st)
+        sqlite3_reset(st);
+    return (v << 32) ^ (uint64_t)sqlite3_total_changes64(s->db);
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+json_t *store_column_json(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    case SQLITE_TEXT:
+        return json_stringn((const char *)sqlite3_column_text(st, i),
+                            (size_t)sqlite3_column_bytes(st, i));
+    default:
+        return json_null();
+    }
+}
+
+json_t *store_column_parsed(sqlite3_stmt *st, int i)
+{
+    const char *text = (const char *)sqlite3_column_text(st, i);
+    json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    return v ? v : json_array();
+}
+
+/* Runs st (already bound) and collects each row as an object with the given names. */
+int store_collect_rows(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
+                        json_t **out)
+{
+    json_t *rows = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *row = json_object();
+        for (size_t i = 0; i < n; i++)
+            json_object_set_new(row, names[i], store_column_json(st, (int)i));
+        json_array_append_new(rows, row);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        pv_error("store: query failed: %s", sqlite3_errmsg(store_handle(s)));
+        json_decref(rows);
+        return PV_EDB;
+    }
+    *out = rows;
+    return PV_OK;
+}

@@ -1,0 +1,51 @@
+/* The database: one SQLite connection per thread, WAL mode, numbered migrations, and a cache
+ * of prepared statements. Every SQL statement of planverk lives in src/store/ (DESIGN.md §2);
+ * each store file keeps its statements as string literals next to the functions that run
+ * them, and prepares them through store_prepare().
+ * Layer: store. */
+#ifndef PV_STORE_DB_H
+#define PV_STORE_DB_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/pv.h"
+
+typedef struct store store;
+
+/* Opens (creating if allowed) the database at path, sets WAL, foreign keys and a busy
+ * timeout, and applies pending migrations. On failure returns NULL with a message in err. */
+store *store_open(const char *path, bool create, char *err, size_t err_size);
+void store_close(store *s); /* accepts NULL */
+
+/* The statement for sql (a string literal of the store), prepared once per connection and
+ * reset for reuse; NULL on a prepare error (a bug: the message is logged). */
+sqlite3_stmt *store_prepare(store *s, const char *sql);
+sqlite3 *store_handle(store *s);
+
+/* Short write transactions (BEGIN IMMEDIATE); rollback accepts a store with no transaction. */
+int store_begin(store *s) PV_NODISCARD;
+int store_commit(store *s) PV_NODISCARD;
+void store_rollback(store *s);
+
+/* A number that changes whenever the database content may have changed, by this connection
+ * or any other (process): the response cache keys on it. */
+uint64_t store_generation(store *s);
+
+/* The schema version (number of the last applied migration). */
+int store_schema_version(store *s);
+
+/* Steps the bound statement st to the end and collects each row as an object whose keys
+ * are names[0..n) (one per column), then resets st. */
+int store_collect_rows(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
+                       json_t **out) PV_NODISCARD;
+
+/* Binds text or NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column i as a new JSON value: string/integer/real, or null. */
+json_t *store_column_json(sqlite3_stmt *st, int i);
+/* Column i (a JSON text) parsed; an empty array when NULL or malformed. */
+json_t *store_column_parsed(sqlite3_stmt *st, int i);
+
+#endif

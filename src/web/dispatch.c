@@ -1,0 +1,202 @@
+/* The request pipeline.
+ * Layer: web. Order matters: the language is chosen first so that even a 400 or 414 is
+ * answered in the user's language; limits are checked before anything is decoded. */
+#include "web/dispatch.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/utf8.h"
+#include "http/request.h"
+#include "web/cache.h"
+#include "web/render.h"
+#include "web/router.h"
+
+void *web_worker_start(void *app_ptr, int index)
+{
+    const pv_app *app = app_ptr;
+    char err[512];
+    store *db = store_open(app->db_path, false, err, sizeof err);
+    if (!db) {
+        pv_error("loop %d: %s", index, err);
+        return NULL;
+    }
+    pv_worker *w = pv_calloc(1, sizeof *w);
+    w->app = app;
+    w->db = db;
+    w->cache = app->cache ? cache_create() : NULL;
+    return w;
+}
+
+void web_worker_stop(void *ptr)
+{
+    pv_worker *w = ptr;
+    store_close(w->db);
+    cache_destroy(w->cache);
+    free(w);
+}
+
+static const char *input_header(pv_req *r, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+/* Cookie first (the user's own choice), then Accept-Language. */
+static const char *choose_language(pv_req *r)
+{
+    char value[16];
+    if (http_cookie_get(r->ev, "lang", value, sizeof value) && i18n_supported(value))
+        return i18n_supported(value);
+    return i18n_negotiate(input_header(r, "Accept-Language"));
+}
+
+/* JSON when the route is an API route or the client asks for JSON rather than HTML. */
+static bool wants_json(pv_req *r, const char *raw_path)
+{
+    if (strncmp(raw_path, "/api/", 5) == 0)
+        return true;
+    const char *accept = input_header(r, "Accept");
+    return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+}
+
+static void send_body(pv_req *r, int status, const char *content_type, const char *body,
+                      size_t len, const char *etag)
+{
+    http_set_header(r->ev, "Content-Language", r->lang);
+    http_set_header(r->ev, "Vary", "Accept, Accept-Language, Cookie");
+    if (etag && *etag) {
+        http_set_header(r->ev, "ETag", etag);
+        http_set_header(r->ev, "Cache-Control", "no-cache");
+        const char *inm = input_header(r, "If-None-Match");
+        if (status == 200 && inm && strcmp(inm, etag) == 0) {
+            http_send(r->ev, 304, NULL, NULL, 0);
+            return;
+        }
+    }
+    bool head = strcmp(r->method, "HEAD") == 0;
+    http_send(r->ev, status, content_type, head ? NULL : body, head ? 0 : len);
+}
+
+static void reply_error(pv_req *r, int status)
+{
+    buf out = BUF_INIT;
+    const char *type;
+    render_error(r, status, &out, &type);
+    if (status == 405 && r->route == NULL)
+        http_set_header(r->ev, "Allow", "GET, HEAD");
+    send_body(r, status, type, buf_cstr(&out), out.len, NULL);
+    buf_finish(&out);
+}
+
+/* Checks limits and decodes the target. Returns 0 or the error status to answer. */
+static int parse_target(pv_req *r)
+{
+    const char *uri = evhttp_request_get_uri(r->ev);
+    if (!uri || strlen(uri) > PV_MAX_URI)
+        return 414;
+    if (evbuffer_get_length(evhttp_request_get_input_buffer(r->ev)) > PV_MAX_BODY)
+        return 413;
+    if (uri[0] != '/')
+        return 400;
+    const char *q = strchr(uri, '?');
+    const char *hash = strchr(uri, '#');
+    size_t path_len = q ? (size_t)(q - uri) : hash ? (size_t)(hash - uri) : strlen(uri);
+    r->want_json = wants_json(r, uri);
+    buf path = BUF_INIT;
+    if (url_decode(uri, path_len, false, &path) != 0) {
+        buf_finish(&path);
+        r->error = T(r, "Adressen inneholder ugyldige tegn.");
+        return 400;
+    }
+    r->path = buf_steal(&path);
+    if (q) {
+        size_t qlen = hash && hash > q ? (size_t)(hash - q - 1) : strlen(q + 1);
+        r->query_raw = q + 1;
+        int rc = url_query_parse(q + 1, qlen, &r->query);
+        if (rc != 0) {
+            r->error = rc == PV_ELIMIT ? T(r, "Adressen har for mange eller for lange parametere.")
+                                       : T(r, "Adressen inneholder ugyldige tegn.");
+            return 400;
+        }
+    }
+    return 0;
+}
+
+static void cache_key(pv_req *r, buf *key)
+{
+    buf_printf(key, "%s %c %s", r->lang, r->want_json ? 'j' : 'h',
+               evhttp_request_get_uri(r->ev));
+}
+
+static void run_route(pv_req *r)
+{
+    const route *rt = r->route;
+    bool cacheable = (rt->flags & ROUTE_CACHE) && r->w->cache;
+    buf key = BUF_INIT;
+    uint64_t generation = 0;
+    if (cacheable) {
+        cache_key(r, &key);
+        generation = store_generation(r->w->db);
+        cached_response hit;
+        if (cache_get(r->w->cache, buf_cstr(&key), generation, &hit)) {
+            send_body(r, hit.status, hit.content_type, hit.body, hit.len, hit.etag);
+            buf_finish(&key);
+            return;
+        }
+    }
+    json_t *vm = NULL;
+    int status = rt->handler(r, &vm);
+    if (rt->flags & ROUTE_RAW && status == 0) {
+        buf_finish(&key);
+        return; /* the handler replied */
+    }
+    buf out = BUF_INIT;
+    const char *type = NULL;
+    if (status == 200 && render_view(r, rt->template, vm, &out, &type) != 0)
+        status = 500;
+    if (status != 200) {
+        buf_reset(&out);
+        reply_error(r, status);
+    } else {
+        char etag[24];
+        snprintf(etag, sizeof etag, "\"%016llx\"", http_hash(out.data, out.len));
+        send_body(r, 200, type, buf_cstr(&out), out.len, etag);
+        if (cacheable)
+            cache_put(r->w->cache, buf_cstr(&key), generation,
+                      &(cached_response){200, type, buf_cstr(&out), out.len, etag, r->lang});
+    }
+    json_decref(vm);
+    buf_finish(&out);
+    buf_finish(&key);
+}
+
+void web_handle(struct evhttp_request *ev, void *worker)
+{
+    pv_worker *w = worker;
+    pv_req r = {.ev = ev, .w = w, .app = w->app};
+    r.method = http_method_name(ev);
+    r.lang = choose_language(&r);
+    int status = r.method ? parse_target(&r) : 405;
+    if (status == 0) {
+        bool path_known;
+        r.route = router_match(r.method, r.path, r.params, &r.n_params, &path_known);
+        if (!r.route)
+            status = path_known ? 405 : 404;
+        else if (r.route->flags & ROUTE_JSON)
+            r.want_json = true;
+    }
+    if (status != 0) {
+        r.route = NULL;
+        reply_error(&r, status);
+    } else {
+        run_route(&r);
+    }
+    free(r.path);
+    url_query_finish(&r.query);
+    for (size_t i = 0; i < r.n_params; i++)
+        free(r.params[i]);
+}

@@ -1,0 +1,16 @@
+/* Markdown to safe HTML with cmark-gfm: raw HTML is omitted and unsafe link schemes
+ * (javascript:, vbscript:, file:, data: except images) are dropped. Line breaks inside a
+ * paragraph are kept, since plan texts are written one statement per line.
+ * Layer: web. The result is one of the few values templates may print unescaped
+ * ({{{…_html}}}); see tests/unit/test_render.c for the allowlist. */
+#ifndef PV_MARKDOWN_H
+#define PV_MARKDOWN_H
+
+#include <stddef.h>
+
+/* Call once before threads start (registers the GFM extensions). */
+void markdown_init(void);
+/* Returns newly allocated HTML (free() it). md must be valid UTF-8. */
+char *markdown_to_html(const char *md, size_t len);
+
+#endif
