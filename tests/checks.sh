@@ -49,7 +49,7 @@ else
 fi
 
 # SQL keywords at the start of a C string literal, outside src/store/.
-grep -rnE '"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH RECURSIVE|BEGIN|COMMIT)\b' \
+grep -rnE '"\s*(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIEW)|DROP\s+(TABLE|INDEX)|ALTER\s+TABLE|PRAGMA\s|WITH\s+RECURSIVE|BEGIN(\s+IMMEDIATE)?"|COMMIT")' \
     src --include='*.c' --include='*.h' | grep -v '^src/store/' > "$tmp/sql" || true
 if [ -s "$tmp/sql" ]; then
     result "not ok" "SQL text appears only in src/store/" "$tmp/sql"
