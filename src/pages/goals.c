@@ -8,7 +8,7 @@
 #include "pages/pages.h"
 #include "store/goals.h"
 
-static const char *level_label(pv_req *r, const char *level)
+const char *page_level_label(pv_req *r, const char *level)
 {
     if (strcmp(level, "visjon") == 0)
         return T(r, "Visjon");
@@ -52,7 +52,6 @@ json_t *page_indicator_view(pv_req *r, json_t *ind)
     json_object_set_new(v, "target_label", number_label(r, json_object_get(ind, "target_value")));
     const char *cmp = comparator_label(r, json_string_value(json_object_get(ind, "comparator")));
     json_object_set_new(v, "comparator_label", cmp ? json_string(cmp) : json_null());
-    json_object_set_new(v, "not_given", json_string(page_not_given(r)));
     const char *plan_id = json_string_value(json_object_get(ind, "plan_id"));
     if (plan_id) {
         char url[160];
@@ -80,7 +79,7 @@ static json_t *goal_node(pv_req *r, json_t *goal, json_t *goals, json_t *links,
     const char *id = json_string_value(json_object_get(goal, "id"));
     json_t *node = json_deep_copy(goal);
     json_object_set_new(node, "level_label",
-                        json_string(level_label(r, json_string_value(json_object_get(goal, "level")))));
+                        json_string(page_level_label(r, json_string_value(json_object_get(goal, "level")))));
     json_t *plans = json_array(), *inds = json_array(), *children = json_array();
     size_t i;
     json_t *v;

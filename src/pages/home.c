@@ -2,6 +2,8 @@
  * themes of the portfolio, and the participation processes that are open now (none can
  * exist until processes are built; the place is there and says so).
  * Layer: pages. */
+#include <string.h>
+
 #include "pages/pages.h"
 #include "store/plans.h"
 
@@ -15,10 +17,14 @@ int page_home(pv_req *r, json_t **vm_out)
     size_t i;
     json_t *t;
     json_array_foreach(themes, i, t) {
+        const char *id = json_string_value(json_object_get(t, "id"));
+        if (!id) { /* the plans without a theme */
+            id = PLAN_FILTER_NONE;
+            json_object_set_new(t, "name", json_string(page_no_theme(r)));
+        }
         buf href = BUF_INIT;
         buf_puts(&href, "/planer?tema=");
-        buf_append_url(&href, json_string_value(json_object_get(t, "id")),
-                       json_string_length(json_object_get(t, "id")));
+        buf_append_url(&href, id, strlen(id));
         json_object_set_new(t, "href", json_string(buf_cstr(&href)));
         buf_finish(&href);
     }

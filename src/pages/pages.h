@@ -24,8 +24,14 @@ json_t *site_context(pv_req *r);
 /* Helpers shared by the handlers. */
 /* A label for a value that the data leave open: «ikke oppgitt» in the user's language. */
 const char *page_not_given(pv_req *r);
-/* A plan summary for lists: id, name, url, type/status with labels, years, theme. */
+/* The name under which plans without a theme are listed. */
+const char *page_no_theme(pv_req *r);
+/* A plan summary for lists: id, name, url, type/status with labels, years (the next
+ * revision worked out by domain/plan.c), theme. */
 json_t *page_plan_summary(pv_req *r, json_t *plan);
+
+/* The level of a goal (visjon, hovedmål, delmål) in the user's language. */
+const char *page_level_label(pv_req *r, const char *level);
 
 /* An indicator for display: values as the user's language writes numbers, the comparator in
  * words (over, minst …), and a link to its plan. */

@@ -56,14 +56,15 @@ static const char *param(pv_req *r, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* Groups plans (already sorted) under the themes in overview order, then «no theme». */
+/* Groups plans (already sorted) under the themes in overview order, then «no theme»
+ * (the theme rows end with the one whose id is null). */
 static json_t *group_by_theme(pv_req *r, json_t *themes, json_t *plans)
 {
     json_t *groups = json_array();
-    size_t n_themes = json_array_size(themes);
-    for (size_t t = 0; t <= n_themes; t++) {
-        json_t *theme = t < n_themes ? json_array_get(themes, t) : NULL;
-        const char *theme_id = theme ? json_string_value(json_object_get(theme, "id")) : NULL;
+    size_t t;
+    json_t *theme;
+    json_array_foreach(themes, t, theme) {
+        const char *theme_id = json_string_value(json_object_get(theme, "id"));
         json_t *members = json_array();
         size_t i;
         json_t *p;
@@ -78,8 +79,8 @@ static json_t *group_by_theme(pv_req *r, json_t *themes, json_t *plans)
         }
         json_array_append_new(
             groups, json_pack("{s:s, s:s, s:I, s:o}", "id", theme_id ? theme_id : PLAN_FILTER_NONE,
-                              "name", theme ? json_string_value(json_object_get(theme, "name"))
-                                            : T(r, "Overordnede og tverrgående planer"),
+                              "name", theme_id ? json_string_value(json_object_get(theme, "name"))
+                                               : page_no_theme(r),
                               "count", (json_int_t)json_array_size(members), "plans", members));
     }
     return groups;
@@ -117,14 +118,11 @@ static int build_filters(pv_req *r, plan_filter *f, json_t *vm, json_t **themes_
         json_decref(types);
         return 500;
     }
-    json_t *theme_rows = json_deep_copy(themes);
-    json_array_append_new(theme_rows, json_pack("{s:n, s:n, s:i}", "id", "name", "count", 0));
     json_t *opts = json_pack(
         "{s:o, s:o, s:o}", "themes",
-        options(r, theme_rows, "id", "name", NULL, f->theme_id, T(r, "Uten tema")), "types",
+        options(r, themes, "id", "name", NULL, f->theme_id, page_no_theme(r)), "types",
         options(r, types, "value", NULL, "plantype", f->type, page_not_given(r)), "statuses",
         options(r, statuses, "value", NULL, "planstatus", f->status, page_not_given(r)));
-    json_decref(theme_rows);
     json_decref(types);
     json_decref(statuses);
     json_object_set_new(vm, "options", opts);
@@ -222,9 +220,12 @@ static json_t *goals_served(pv_req *r, json_t *goals)
     json_t *out = link_list(goals, "/mal#mal-");
     size_t i;
     json_t *g;
-    json_array_foreach(out, i, g)
+    json_array_foreach(out, i, g) {
         json_object_set_new(g, "basis_label",
                             json_string(basis_label(r, json_string_value(json_object_get(g, "basis")))));
+        json_object_set_new(g, "level_label",
+                            json_string(page_level_label(r, json_string_value(json_object_get(g, "level")))));
+    }
     return out;
 }
 
@@ -376,19 +377,10 @@ static json_t *cost_summary(pv_req *r, json_t *plan, json_t *areas, json_t *year
 
 static void add_plan_facts(json_t *plan, json_t *view)
 {
-    json_t *adopted = json_object_get(plan, "adopted_year");
-    json_t *stated = json_object_get(plan, "next_revision");
-    long next = plan_next_revision(json_is_integer(adopted) ? (long)json_integer_value(adopted) : 0,
-                                   json_is_integer(stated) ? (long)json_integer_value(stated) : 0);
-    json_object_set_new(view, "next_revision", next ? json_integer(next) : json_null());
-    json_object_set_new(view, "next_revision_computed",
-                        json_boolean(next && !json_is_integer(stated)));
     const char *purpose = json_string_value(json_object_get(plan, "purpose"));
-    if (purpose) {
-        char *html = markdown_to_html(purpose, strlen(purpose));
-        json_object_set_new(view, "purpose_html", json_string(html));
-        free(html);
-    }
+    char *html = purpose ? markdown_to_html(purpose, strlen(purpose)) : NULL;
+    json_object_set_new(view, "purpose_html", html ? json_string(html) : json_null());
+    free(html);
     json_object_del(view, "purpose");
     json_object_set_new(view, "has_listed_areas",
                         json_boolean(json_array_size(json_object_get(view, "focus_areas_listed"))));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "domain/plan.h"
 #include "pages/pages.h"
 
 /* Marks a string for the catalogs without translating it here (xgettext keyword NC_:1c,2). */
@@ -62,6 +63,11 @@ const char *page_not_given(pv_req *r)
     return T(r, "ikke oppgitt");
 }
 
+const char *page_no_theme(pv_req *r)
+{
+    return T(r, "Uten tema i planoversikten");
+}
+
 /* The plan statuses and types of the data, marked for translation with a context. */
 static const char *const known_labels[] = {
     NC_("planstatus", "vedtatt"),      NC_("planstatus", "under arbeid"),
@@ -94,6 +100,12 @@ json_t *page_plan_summary(pv_req *r, json_t *plan)
                    json_string_length(json_object_get(plan, "id")));
     json_object_set_new(s, "url", json_string(buf_cstr(&url)));
     buf_finish(&url);
+    json_t *adopted = json_object_get(plan, "adopted_year");
+    json_t *stated = json_object_get(plan, "next_revision");
+    long next = plan_next_revision(json_is_integer(adopted) ? (long)json_integer_value(adopted) : 0,
+                                   json_is_integer(stated) ? (long)json_integer_value(stated) : 0);
+    json_object_set_new(s, "next_revision", next ? json_integer(next) : json_null());
+    json_object_set_new(s, "next_revision_computed", json_boolean(next && !json_is_integer(stated)));
     json_object_set_new(s, "type_label", label(r, "plantype", json_object_get(plan, "type")));
     json_object_set_new(s, "status_label",
                         label(r, "planstatus", json_object_get(plan, "status")));

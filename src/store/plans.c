@@ -32,9 +32,14 @@ static const char SQL_STATUS_COUNTS[] =
     "SELECT p.status, count(*) FROM plan p" PLAN_FILTER_SQL
     " GROUP BY p.status ORDER BY count(*) DESC, p.status IS NULL, p.status COLLATE nb";
 
+/* The themes in overview order, then one row with a NULL id for the plans without a theme
+ * (when there are any). */
 static const char SQL_THEMES[] =
-    "SELECT t.id, t.name, (SELECT count(*) FROM plan p WHERE p.theme_id = t.id)"
-    " FROM theme t ORDER BY t.position";
+    "SELECT id, name, n FROM ("
+    " SELECT t.id, t.name, (SELECT count(*) FROM plan p WHERE p.theme_id = t.id) AS n,"
+    " t.position AS pos FROM theme t"
+    " UNION ALL SELECT NULL, NULL, count(*), NULL FROM plan WHERE theme_id IS NULL)"
+    " WHERE id IS NOT NULL OR n > 0 ORDER BY pos IS NULL, pos";
 
 static const char SQL_TYPES[] =
     "SELECT type, count(*) FROM plan GROUP BY type ORDER BY type IS NULL, type COLLATE nb";

@@ -27,8 +27,9 @@ int store_plans_list(store *s, const plan_filter *f, json_t **out) PV_NODISCARD;
  * ignored): [{status (string or null), count}], most frequent first. */
 int store_plans_status_counts(store *s, const plan_filter *f, json_t **out) PV_NODISCARD;
 
-/* Every theme [{id, name, count}] in overview order; types and statuses in use
- * [{value, count}] with null for "not given". */
+/* Every theme [{id, name, count}] in overview order, then {id: null, name: null, count}
+ * for the plans without a theme (if any); types and statuses in use [{value, count}] with
+ * null for "not given". */
 int store_themes(store *s, json_t **out) PV_NODISCARD;
 int store_plan_types(store *s, json_t **out) PV_NODISCARD;
 int store_plan_statuses(store *s, json_t **out) PV_NODISCARD;

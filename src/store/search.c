@@ -8,8 +8,11 @@
 
 /* ?1 is the LIKE pattern, ?2 the folded query for ranking. */
 static const char SQL_SEARCH_PLANS[] =
-    "SELECT id, name, type, status, purpose FROM plan WHERE search_text LIKE ?1 ESCAPE '\\'"
-    " ORDER BY instr(search_text, ?2) > length(name) + 1, name COLLATE nb LIMIT 50";
+    "SELECT p.id, p.name, p.abbreviation, p.type, p.status, p.status_detail, p.adopted_year,"
+    " p.next_revision, p.theme_id, t.name, p.owner_unit, p.purpose"
+    " FROM plan p LEFT JOIN theme t ON t.id = p.theme_id"
+    " WHERE p.search_text LIKE ?1 ESCAPE '\\'"
+    " ORDER BY instr(p.search_text, ?2) > length(p.name) + 1, p.name COLLATE nb LIMIT 50";
 
 static const char SQL_SEARCH_MEASURES[] =
     "SELECT m.id, m.title, m.kind, m.plan_id, p.name FROM measure m JOIN plan p"
@@ -44,9 +47,12 @@ int store_search(store *s, const char *folded_query, json_t **plans, json_t **me
 {
     buf pattern = BUF_INIT;
     like_pattern(folded_query, &pattern);
-    static const char *const plan_names[] = {"id", "name", "type", "status", "purpose"};
+    static const char *const plan_names[] = {"id", "name", "abbreviation", "type", "status",
+                                              "status_detail", "adopted_year", "next_revision",
+                                              "theme_id", "theme", "owner_unit", "purpose"};
     static const char *const measure_names[] = {"id", "title", "kind", "plan_id", "plan_name"};
-    int rc = run(s, SQL_SEARCH_PLANS, buf_cstr(&pattern), folded_query, plan_names, 5, plans);
+    int rc = run(s, SQL_SEARCH_PLANS, buf_cstr(&pattern), folded_query, plan_names,
+             PV_ARRAY_LEN(plan_names), plans);
     if (rc == 0) {
         rc = run(s, SQL_SEARCH_MEASURES, buf_cstr(&pattern), folded_query, measure_names, 5,
                  measures);

@@ -10,8 +10,8 @@
 
 #define SEARCH_MAX_RESULTS 50
 
-/* folded_query is already case-folded (utf8_fold). Fills plans [{id, name, type, status,
- * purpose}] and measures [{id, title, kind, plan_id, plan_name}], each at most
+/* folded_query is already case-folded (utf8_fold). Fills plans [{the fields of
+ * store_plans_list, purpose}] and measures [{id, title, kind, plan_id, plan_name}], each at most
  * SEARCH_MAX_RESULTS long, best first (name/title matches before text matches). */
 int store_search(store *s, const char *folded_query, json_t **plans,
                  json_t **measures) PV_NODISCARD;

@@ -63,6 +63,25 @@ static bool wants_json(pv_req *r, const char *raw_path)
     return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
+/* True when an If-None-Match header names etag: a list of tags, weak ("W/") or strong, or
+ * "*" (RFC 9110 §13.1.2; weak comparison). */
+static bool etag_matches(const char *header, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = header; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+        p = strchr(p, ',');
+    }
+    return false;
+}
+
 static void send_body(pv_req *r, int status, const char *content_type, const char *body,
                       size_t len, const char *etag)
 {
@@ -72,7 +91,7 @@ static void send_body(pv_req *r, int status, const char *content_type, const cha
         http_set_header(r->ev, "ETag", etag);
         http_set_header(r->ev, "Cache-Control", "no-cache");
         const char *inm = input_header(r, "If-None-Match");
-        if (status == 200 && inm && strcmp(inm, etag) == 0) {
+        if (status == 200 && etag_matches(inm, etag)) {
             http_send(r->ev, 304, NULL, NULL, 0);
             return;
         }
@@ -96,6 +115,7 @@ static void reply_error(pv_req *r, int status)
 static int parse_target(pv_req *r)
 {
     const char *uri = evhttp_request_get_uri(r->ev);
+    r->want_json = uri && wants_json(r, uri); /* errors below answer in the right format */
     if (!uri || strlen(uri) > PV_MAX_URI)
         return 414;
     if (evbuffer_get_length(evhttp_request_get_input_buffer(r->ev)) > PV_MAX_BODY)
@@ -105,7 +125,6 @@ static int parse_target(pv_req *r)
     const char *q = strchr(uri, '?');
     const char *hash = strchr(uri, '#');
     size_t path_len = q ? (size_t)(q - uri) : hash ? (size_t)(hash - uri) : strlen(uri);
-    r->want_json = wants_json(r, uri);
     buf path = BUF_INIT;
     if (url_decode(uri, path_len, false, &path) != 0) {
         buf_finish(&path);
