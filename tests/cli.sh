@@ -91,4 +91,26 @@ check "the export bundle imports into an empty database" test $status -eq 0 -a -
 run export --db "$tmp/copy.db" --output "$tmp/two.json"
 check "export of the copy equals the original export" cmp -s "$tmp/one.json" "$tmp/two.json"
 
+# ---- an import killed with SIGKILL leaves the database as it was before or after, never
+# half-written: the import is one transaction in WAL mode.
+mkdir -p "$tmp/big"
+node -e '
+const plans = [];
+for (let i = 0; i < 20000; i++)
+  plans.push({ id: "massiv-" + i, name: "Plan nummer " + i, purpose: "Formål ".repeat(50),
+               adopted_year: 2000 + (i % 25) });
+require("fs").writeFileSync(process.argv[1], JSON.stringify(plans));' "$tmp/big/plans.json"
+cp "$tmp/copy.db" "$tmp/kill.db"
+plans_in() { sqlite3 "$1" 'SELECT count(*) FROM plan'; }
+before=$(plans_in "$tmp/kill.db")
+"$bin" import --db "$tmp/kill.db" "$tmp/big/plans.json" >/dev/null 2>&1 &
+pid=$!
+# Kill it once it has opened the database (its WAL file appears), whatever it is doing then.
+for _ in $(seq 1 500); do [ -e "$tmp/kill.db-wal" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.01; done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+after=$(plans_in "$tmp/kill.db")
+check "an import killed with SIGKILL leaves all or nothing ($before → $after plans)" test "$after" = "$before" -o "$after" = "$((before + 20000))"
+check "the database is intact after SIGKILL" test "$(sqlite3 "$tmp/kill.db" 'PRAGMA integrity_check')" = ok
+
 echo "1..$n"

@@ -39,11 +39,13 @@ CREATE TABLE plan_parent (
 ) WITHOUT ROWID;
 CREATE INDEX plan_parent_parent ON plan_parent(parent_id);
 
+-- The key columns come first: SQLite 3.40's integrity_check misreads NOT NULL columns of a
+-- WITHOUT ROWID table that stand before a key column.
 CREATE TABLE plan_relation (
     plan_id     TEXT NOT NULL REFERENCES plan(id),
+    position    INTEGER NOT NULL,
     other_id    TEXT NOT NULL REFERENCES plan(id),
     relation    TEXT NOT NULL,
-    position    INTEGER NOT NULL,
     PRIMARY KEY (plan_id, position)
 ) WITHOUT ROWID;
 
