@@ -52,7 +52,7 @@ static int parse_options(const char *cmd, int argc, char **argv, const struct op
     optind = 1;
     opterr = 0;
     int c, idx;
-    while ((c = getopt_long(argc, argv, "+h", opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
             if (c == ':')
@@ -445,8 +445,10 @@ static int cmd_serve(int argc, char **argv)
         {0, 0, 0, 0}};
     serve_opts o = {.http = {.listen = env_or("PLANVERK_LISTEN", DEFAULT_LISTEN),
                              .port = DEFAULT_PORT,
-                             .max_body = 4 * PV_MAX_BODY,
-                             .max_headers = 64 * 1024,
+                             /* libevent answers past these by itself, with a bare
+                              * page; below them our own 413/414 carry every header. */
+                             .max_body = 8 * PV_MAX_BODY,
+                             .max_headers = 16 * PV_MAX_URI,
                              .idle_timeout = 30},
                     .db = env_or("PLANVERK_DB", DEFAULT_DB)};
     long env_port;

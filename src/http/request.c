@@ -105,3 +105,22 @@ unsigned long long http_hash(const char *data, size_t len)
     }
     return h;
 }
+
+/* True when an If-None-Match header names etag: a list of tags, weak ("W/") or strong, or
+ * "*" (RFC 9110 §13.1.2; weak comparison). */
+bool http_etag_matches(const char *header, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = header; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return true;
+        p = strchr(p, ',');
+    }
+    return false;
+}

@@ -28,6 +28,10 @@ const char *http_reason(int status);
 /* The request method as text ("GET"), or NULL for one we do not serve. HEAD is "HEAD". */
 const char *http_method_name(struct evhttp_request *req);
 
+/* True when an If-None-Match header value (may be NULL) names etag: one of a list of
+ * tags, weak or strong, or "*". */
+bool http_etag_matches(const char *if_none_match, const char *etag);
+
 /* 64-bit FNV-1a hash, for ETags. */
 unsigned long long http_hash(const char *data, size_t len);
 

@@ -73,7 +73,7 @@ int static_serve(struct evhttp_request *req, const static_mount *mounts, size_t 
         http_set_header(req, "Cache-Control", "public, max-age=3600");
         const char *inm = evhttp_find_header(evhttp_request_get_input_headers(req),
                                              "If-None-Match");
-        if (inm && strcmp(inm, etag) == 0) {
+        if (http_etag_matches(inm, etag)) {
             close(fd);
             http_send(req, 304, NULL, NULL, 0);
             return PV_OK;

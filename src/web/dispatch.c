@@ -63,25 +63,6 @@ static bool wants_json(pv_req *r, const char *raw_path)
     return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
-/* True when an If-None-Match header names etag: a list of tags, weak ("W/") or strong, or
- * "*" (RFC 9110 §13.1.2; weak comparison). */
-static bool etag_matches(const char *header, const char *etag)
-{
-    size_t n = strlen(etag);
-    for (const char *p = header; p && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (*p == '*')
-            return true;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-            return true;
-        p = strchr(p, ',');
-    }
-    return false;
-}
-
 static void send_body(pv_req *r, int status, const char *content_type, const char *body,
                       size_t len, const char *etag)
 {
@@ -91,7 +72,7 @@ static void send_body(pv_req *r, int status, const char *content_type, const cha
         http_set_header(r->ev, "ETag", etag);
         http_set_header(r->ev, "Cache-Control", "no-cache");
         const char *inm = input_header(r, "If-None-Match");
-        if (status == 200 && etag_matches(inm, etag)) {
+        if (status == 200 && http_etag_matches(inm, etag)) {
             http_send(r->ev, 304, NULL, NULL, 0);
             return;
         }

@@ -6,6 +6,8 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "core/pv.h"
 
@@ -14,6 +16,45 @@ static const char *const extensions[] = {"table", "autolink", "strikethrough", "
 void markdown_init(void)
 {
     cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* The schemes cmark-gfm's safe mode blanks (it keeps the element with an empty URL, which
+ * leaves a link to the page itself and an <img src=""> that is invalid HTML). */
+static bool url_unsafe(const char *url)
+{
+    while (*url == ' ' || *url == '\t')
+        url++;
+    static const char *const bad[] = {"javascript:", "vbscript:", "file:", "data:"};
+    for (size_t i = 0; i < PV_ARRAY_LEN(bad); i++)
+        if (strncasecmp(url, bad[i], strlen(bad[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Replaces each link or image with an unsafe URL by its content (text, alt text). */
+static void drop_unsafe_links(cmark_node *doc)
+{
+    cmark_node **victims = NULL;
+    size_t n = 0;
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type type = cmark_node_get_type(node);
+        if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) &&
+            url_unsafe(cmark_node_get_url(node) ? cmark_node_get_url(node) : "")) {
+            victims = pv_realloc(victims, (n + 1) * sizeof *victims);
+            victims[n++] = node;
+        }
+    }
+    cmark_iter_free(it);
+    for (size_t i = n; i-- > 0;) { /* innermost first */
+        cmark_node *child;
+        while ((child = cmark_node_first_child(victims[i])) != NULL)
+            cmark_node_insert_before(victims[i], child);
+        cmark_node_free(victims[i]);
+    }
+    free(victims);
 }
 
 char *markdown_to_html(const char *md, size_t len)
@@ -30,6 +71,7 @@ char *markdown_to_html(const char *md, size_t len)
     }
     cmark_parser_feed(parser, md, len);
     cmark_node *doc = cmark_parser_finish(parser);
+    drop_unsafe_links(doc);
     char *html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
     cmark_node_free(doc);
     cmark_parser_free(parser);

@@ -1,5 +1,5 @@
-/* Markdown to safe HTML with cmark-gfm: raw HTML is omitted and unsafe link schemes
- * (javascript:, vbscript:, file:, data: except images) are dropped. Line breaks inside a
+/* Markdown to safe HTML with cmark-gfm: raw HTML is omitted, and links and images with an
+ * unsafe scheme (javascript:, vbscript:, file:, data:) are replaced by their text. Line breaks inside a
  * paragraph are kept, since plan texts are written one statement per line.
  * Layer: web. The result is one of the few values templates may print unescaped
  * ({{{…_html}}}); see tests/unit/test_render.c for the allowlist. */
