@@ -88,8 +88,11 @@ void costs_format(long long amount, char *out, size_t out_size)
     size_t n = strlen(digits), o = 0;
     if (negative && o + 1 < out_size)
         out[o++] = '-';
-    for (size_t i = 0; i < n && o + 4 < out_size; i++) {
-        if (i > 0 && (n - i) % 3 == 0) { /* U+00A0 NO-BREAK SPACE */
+    for (size_t i = 0; i < n; i++) {
+        bool group = i > 0 && (n - i) % 3 == 0;
+        if (o + (group ? 3 : 1) >= out_size) /* room for the space, the digit and the NUL */
+            break;
+        if (group) { /* U+00A0 NO-BREAK SPACE */
             memcpy(out + o, "\xC2\xA0", 2);
             o += 2;
         }

@@ -179,7 +179,8 @@ static const char *check_id(import_ctx *c, json_t *v, int ref, char *msg, size_t
 static bool is_year_key(const char *key)
 {
     long y;
-    return pv_parse_long(key, 1800, 2200, &y) == 0;
+    /* Four digits exactly: "02023" would be a second key for the year 2023. */
+    return strlen(key) == 4 && pv_parse_long(key, 1800, 2200, &y) == 0;
 }
 
 static const char *check_value(import_ctx *c, const rule *r, json_t *v, char *msg,
