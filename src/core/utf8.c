@@ -116,22 +116,24 @@ void utf8_fold(const char *s, size_t n, buf *out)
     }
 }
 
-/* Maps a folded code point to its primary sort weight in the Norwegian alphabet. */
+/* Maps a folded code point to its primary sort weight in the Norwegian alphabet: every
+ * code point weighs 4 × itself, so æ ø å can sit right after z (4·z + 1, 2, 3) without
+ * meeting «{ | }»; accented letters weigh as their base letter. */
 static unsigned nb_weight(unsigned c)
 {
     switch (c) {
-    case 0xE6: case 0xE4: return 'z' + 1;                   /* æ ä */
-    case 0xF8: case 0xF6: return 'z' + 2;                   /* ø ö */
-    case 0xE5: return 'z' + 3;                               /* å */
-    case 0xE0: case 0xE1: case 0xE2: case 0xE3: return 'a'; /* à á â ã */
-    case 0xE7: return 'c';
-    case 0xE8: case 0xE9: case 0xEA: case 0xEB: return 'e';
-    case 0xEC: case 0xED: case 0xEE: case 0xEF: return 'i';
-    case 0xF1: return 'n';
-    case 0xF2: case 0xF3: case 0xF4: case 0xF5: return 'o';
-    case 0xF9: case 0xFA: case 0xFB: case 0xFC: return 'u';
-    case 0xFD: case 0xFF: return 'y';
-    default: return c;
+    case 0xE6: case 0xE4: return 4 * 'z' + 1;                   /* æ ä */
+    case 0xF8: case 0xF6: return 4 * 'z' + 2;                   /* ø ö */
+    case 0xE5: return 4 * 'z' + 3;                               /* å */
+    case 0xE0: case 0xE1: case 0xE2: case 0xE3: return 4 * 'a'; /* à á â ã */
+    case 0xE7: return 4 * 'c';
+    case 0xE8: case 0xE9: case 0xEA: case 0xEB: return 4 * 'e';
+    case 0xEC: case 0xED: case 0xEE: case 0xEF: return 4 * 'i';
+    case 0xF1: return 4 * 'n';
+    case 0xF2: case 0xF3: case 0xF4: case 0xF5: return 4 * 'o';
+    case 0xF9: case 0xFA: case 0xFB: case 0xFC: return 4 * 'u';
+    case 0xFD: case 0xFF: return 4 * 'y';
+    default: return 4 * c;
     }
 }
 

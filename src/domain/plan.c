@@ -20,9 +20,21 @@ bool plan_id_valid(const char *id)
     return true;
 }
 
+/* The base letter of each of U+0100..U+017F (Latin Extended-A: Polish, Lithuanian …),
+ * as 128 two-byte strings. */
+static const char extended_a[] =
+    "a\0a\0a\0a\0a\0a\0c\0c\0c\0c\0c\0c\0c\0c\0d\0d\0d\0d\0e\0e\0e\0e\0e\0e\0"
+    "e\0e\0e\0e\0g\0g\0g\0g\0g\0g\0g\0g\0h\0h\0h\0h\0i\0i\0i\0i\0i\0i\0i\0i\0"
+    "i\0i\0i\0i\0j\0j\0k\0k\0k\0l\0l\0l\0l\0l\0l\0l\0l\0l\0l\0n\0n\0n\0n\0n\0"
+    "n\0n\0n\0n\0o\0o\0o\0o\0o\0o\0o\0o\0r\0r\0r\0r\0r\0r\0s\0s\0s\0s\0s\0s\0"
+    "s\0s\0t\0t\0t\0t\0t\0t\0u\0u\0u\0u\0u\0u\0u\0u\0u\0u\0u\0u\0w\0w\0y\0y\0"
+    "y\0z\0z\0z\0z\0z\0z\0s\0";
+
 /* ASCII spelling of a two-byte UTF-8 Latin letter (lower or upper case), or NULL. */
 static const char *latin_ascii(unsigned char b1, unsigned char b2)
 {
+    if (b1 == 0xC4 || b1 == 0xC5)
+        return &extended_a[((unsigned)(b1 - 0xC4) * 64 + (b2 & 0x3F)) * 2];
     if (b1 != 0xC3)
         return NULL;
     unsigned cp = 0xC0 + (b2 & 0x3F);
@@ -70,7 +82,11 @@ void plan_slugify(const char *name, buf *out)
             break;
     }
     if (out->len - start > PLAN_ID_MAX)
-        out->len = start + PLAN_ID_MAX, out->data[out->len] = '\0';
+        out->len = start + PLAN_ID_MAX;
+    while (out->len > start && out->data[out->len - 1] == '-') /* cut inside a gap */
+        out->len--;
+    if (out->data)
+        out->data[out->len] = '\0';
 }
 
 long plan_next_revision(long adopted_year, long stated_next_revision)

@@ -107,8 +107,19 @@ typedef struct import_ctx {
     store *s;
     const char *label;
     json_t *batch_ids[K_COUNT]; /* objects used as sets of the ids in this import */
+    json_t *theme_names;        /* theme id → name, for the themes of this import */
     buf *err;
 } import_ctx;
+
+/* True when s is at most max bytes and has no control characters. */
+static bool printable(const char *s, size_t max)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if ((unsigned char)s[n] < 0x20 || s[n] == 0x7f || n >= max)
+            return false;
+    return true;
+}
 
 /* Writes "label: plan N (id "x"): field "path": message" into err. */
 static int fail(import_ctx *c, enum kind k, size_t index, json_t *rec, const char *path,
@@ -117,8 +128,8 @@ static int fail(import_ctx *c, enum kind k, size_t index, json_t *rec, const cha
     buf_reset(c->err);
     buf_printf(c->err, "%s: %s %zu", c->label, kind_tables[k], index + 1);
     const char *id = json_string_value(json_object_get(rec, "id"));
-    if (id)
-        buf_printf(c->err, " (id \"%.100s\")", id);
+    if (id && printable(id, 100)) /* a message is one line: no control characters */
+        buf_printf(c->err, " (id \"%s\")", id);
     if (path)
         buf_printf(c->err, ": field \"%s\"", path);
     buf_printf(c->err, ": %s", msg);
@@ -315,6 +326,42 @@ static const char *check_value(import_ctx *c, const rule *r, json_t *v, char *ms
     return NULL;
 }
 
+static const char SQL_THEME_NAME[] = "SELECT name FROM theme WHERE id = ?1";
+
+/* A plan's theme becomes a theme id by its name (plan_slugify): the name must give one, and
+ * two different names must not give the same id — in this import or against the database. */
+static int check_theme(import_ctx *c, size_t index, json_t *rec)
+{
+    const char *name = json_string_value(json_object_get(rec, "theme"));
+    if (!name)
+        return PV_OK;
+    buf id = BUF_INIT;
+    plan_slugify(name, &id);
+    int rc = PV_OK;
+    char msg[600];
+    const char *other = json_string_value(json_object_get(c->theme_names, buf_cstr(&id)));
+    sqlite3_stmt *st = NULL;
+    if (id.len == 0) {
+        rc = fail(c, K_PLANS, index, rec, "theme", "must contain a letter or a digit");
+    } else if (!other && (st = store_prepare(c->s, SQL_THEME_NAME)) != NULL) {
+        store_bind_text(st, 1, id.data);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            json_object_set_new(c->theme_names, id.data,
+                                json_string((const char *)sqlite3_column_text(st, 0)));
+        sqlite3_reset(st);
+        other = json_string_value(json_object_get(c->theme_names, id.data));
+    }
+    if (rc == 0 && other && strcmp(other, name) != 0) {
+        snprintf(msg, sizeof msg, "is too like the theme \"%.200s\" (both would be \"%.100s\")",
+                 other, id.data);
+        rc = fail(c, K_PLANS, index, rec, "theme", msg);
+    }
+    if (rc == 0 && !other)
+        json_object_set_new(c->theme_names, id.data, json_string(name));
+    buf_finish(&id);
+    return rc;
+}
+
 /* Collects the ids of this import; duplicates are an error. */
 static int collect_ids(import_ctx *c, enum kind k, json_t *records)
 {
@@ -438,8 +485,8 @@ static const char SQL_GOAL_CYCLE[] =
     "WITH RECURSIVE chain(id, ancestor, depth) AS ("
     " SELECT id, parent_id, 1 FROM goal WHERE parent_id IS NOT NULL"
     " UNION ALL SELECT c.id, g.parent_id, c.depth + 1 FROM chain c JOIN goal g"
-    " ON g.id = c.ancestor WHERE g.parent_id IS NOT NULL AND c.depth < 32)"
-    " SELECT id FROM chain WHERE ancestor = id OR depth >= 32 LIMIT 1";
+    " ON g.id = c.ancestor WHERE g.parent_id IS NOT NULL AND c.depth < 100)"
+    " SELECT id FROM chain WHERE ancestor = id OR depth >= 100 LIMIT 1";
 
 static const char *str(json_t *rec, const char *key)
 {
@@ -818,6 +865,8 @@ static int validate_all(import_ctx *c, json_t *parts[K_COUNT], import_progress_f
         json_t *rec;
         json_array_foreach(parts[k], i, rec) {
             int rc = check_fields(c, kind_rules[k], rec, (enum kind)k, i, rec, "");
+            if (rc == 0 && k == K_PLANS)
+                rc = check_theme(c, i, rec);
             if (rc)
                 return rc;
             if (progress)
@@ -857,7 +906,7 @@ static int write_all(import_ctx *c, json_t *parts[K_COUNT], import_counts *count
     sqlite3_stmt *st = store_prepare(c->s, SQL_GOAL_CYCLE);
     if (st && sqlite3_step(st) == SQLITE_ROW) {
         buf_reset(c->err);
-        buf_printf(c->err, "%s: goal \"%s\": field \"parent_id\": the goals' parents form a cycle",
+        buf_printf(c->err, "%s: goal \"%s\": field \"parent_id\": the goals' parents form a cycle (or a chain of 100 levels)",
                    c->label, (const char *)sqlite3_column_text(st, 0));
         sqlite3_reset(st);
         return PV_EINVAL;
@@ -878,6 +927,7 @@ int store_import(store *s, const char *label, json_t *doc, import_counts *counts
         return rc;
     for (int k = 0; k < K_COUNT; k++)
         c.batch_ids[k] = json_object();
+    c.theme_names = json_object();
     /* Validation reads the database for references; do it inside the write transaction so
      * that what was checked is what is written. */
     if (store_begin(s) != 0) {
@@ -901,6 +951,7 @@ int store_import(store *s, const char *label, json_t *doc, import_counts *counts
     }
     for (int k = 0; k < K_COUNT; k++)
         json_decref(c.batch_ids[k]);
+    json_decref(c.theme_names);
     return rc;
 }
 

@@ -64,6 +64,8 @@ static void test_plan_slugify(void **state)
                "samarbeid-for-a-na-malene-innbyggerdialog-medvirkning-frivillighet-og-samarbeid");
     check_slug("Samarbeid for å nå målene - …", "samarbeid-for-a-na-malene");
     check_slug("Utdanning, kultur, aktivitet", "utdanning-kultur-aktivitet");
+    check_slug("Łódź og Gdańsk", "lodz-og-gdansk"); /* Latin Extended-A to base letters */
+    check_slug("Žemaitija ąčęėįšųūž", "zemaitija-aceeisuuz");
     check_slug("Moss kommune som organisasjon og arbeidsgiver",
                "moss-kommune-som-organisasjon-og-arbeidsgiver");
     check_slug("ÆRLIG Østre ÅS", "aerlig-ostre-as");
@@ -101,9 +103,12 @@ static void test_plan_slugify_is_a_valid_id(void **state)
     name[390] = '\0';
     buf b = BUF_INIT;
     plan_slugify(name, &b);
-    assert_int_equal(b.len, PLAN_ID_MAX);
-    assert_true(plan_id_valid(buf_cstr(&b)));
+    /* "o-o-…" cut at 100 would end in '-': the dash goes, so 99 remain. */
+    size_t len = b.len;
+    bool valid = plan_id_valid(buf_cstr(&b)) && b.data[b.len - 1] != '-';
     buf_finish(&b);
+    assert_int_equal(len, PLAN_ID_MAX - 1);
+    assert_true(valid);
 }
 
 static void test_plan_next_revision(void **state)

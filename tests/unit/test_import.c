@@ -240,6 +240,32 @@ static void test_plan_bad_id(void **state)
                    PV_EINVAL, "plan 2", "field \"id\"", NULL);
 }
 
+static void test_plan_theme_needs_an_id(void **state)
+{
+    (void)state;
+    /* A theme is identified by its name made into an id: "!!!" gives none. */
+    expect_refused("plans.json", "[{\"id\": \"x\", \"name\": \"X\", \"theme\": \"!!!\"}]",
+                   PV_EINVAL, "plan 1", "field \"theme\"", "letter or a digit", NULL);
+}
+
+static void test_plan_themes_must_not_clash(void **state)
+{
+    (void)state;
+    /* Two names that give the same theme id would merge two themes silently. */
+    expect_refused("plans.json",
+                   "[{\"id\": \"a\", \"name\": \"A\", \"theme\": \"Areal og transport\"},"
+                   " {\"id\": \"b\", \"name\": \"B\", \"theme\": \"Areal, og transport!\"}]",
+                   PV_EINVAL, "plan 2", "field \"theme\"", "areal-og-transport", NULL);
+}
+
+static void test_message_is_one_line(void **state)
+{
+    (void)state;
+    /* An id with a newline is not echoed: an error message is always one line. */
+    expect_refused("plans.json", "[{\"id\": \"a\\nb\", \"name\": \"X\"}]", PV_EINVAL,
+                   "plan 1", "field \"id\"", NULL);
+}
+
 static void test_plan_duplicate_id(void **state)
 {
     (void)state;
@@ -654,6 +680,9 @@ int main(void)
         cmocka_unit_test(test_plan_missing_name),
         cmocka_unit_test(test_plan_adopted_year),
         cmocka_unit_test(test_plan_bad_id),
+        cmocka_unit_test(test_plan_theme_needs_an_id),
+        cmocka_unit_test(test_plan_themes_must_not_clash),
+        cmocka_unit_test(test_message_is_one_line),
         cmocka_unit_test(test_plan_duplicate_id),
         cmocka_unit_test(test_plan_unknown_parent),
         cmocka_unit_test(test_plan_other_fields),
