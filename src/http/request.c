@@ -5,6 +5,7 @@
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char CSP[] =
@@ -78,6 +79,66 @@ void http_send(struct evhttp_request *req, int status, const char *content_type,
     struct evbuffer *out = evbuffer_new();
     if (body && len)
         evbuffer_add(out, body, len);
+    evhttp_send_reply(req, status, http_reason(status), out);
+    evbuffer_free(out);
+}
+
+struct http_body {
+    char *data;
+    size_t len;
+    unsigned refs;
+};
+
+http_body *http_body_create(char *data, size_t len)
+{
+    http_body *b = pv_malloc(sizeof *b);
+    *b = (http_body){data, len, 1};
+    return b;
+}
+
+http_body *http_body_retain(http_body *b)
+{
+    b->refs++;
+    return b;
+}
+
+void http_body_release(http_body *b)
+{
+    if (b && --b->refs == 0) {
+        free(b->data);
+        free(b);
+    }
+}
+
+const char *http_body_data(const http_body *b)
+{
+    return b->data;
+}
+
+size_t http_body_len(const http_body *b)
+{
+    return b->len;
+}
+
+/* Called by libevent when the bytes it referenced have been written (or dropped). */
+static void release_after_write(const void *data, size_t len, void *arg)
+{
+    (void)data;
+    (void)len;
+    http_body_release(arg);
+}
+
+void http_send_shared(struct evhttp_request *req, int status, const char *content_type,
+                      http_body *body)
+{
+    http_add_security_headers(req);
+    if (content_type)
+        http_set_header(req, "Content-Type", content_type);
+    struct evbuffer *out = evbuffer_new();
+    if (body && body->len &&
+        evbuffer_add_reference(out, body->data, body->len, release_after_write,
+                               http_body_retain(body)) != 0)
+        http_body_release(body); /* not added: drop the reference taken for it */
     evhttp_send_reply(req, status, http_reason(status), out);
     evbuffer_free(out);
 }

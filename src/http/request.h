@@ -22,6 +22,22 @@ void http_set_header(struct evhttp_request *req, const char *name, const char *v
 void http_send(struct evhttp_request *req, int status, const char *content_type,
                const char *body, size_t len);
 
+/* A response body that the page cache and the replies still being written share without
+ * copying: it is freed when its last holder lets go. Reference counts are not atomic, so a
+ * body belongs to one event loop. */
+typedef struct http_body http_body;
+
+/* Creates a body from data (taken over; free()d at the end) holding one reference. */
+http_body *http_body_create(char *data, size_t len);
+http_body *http_body_retain(http_body *b);
+void http_body_release(http_body *b); /* accepts NULL */
+const char *http_body_data(const http_body *b);
+size_t http_body_len(const http_body *b);
+
+/* As http_send, with a shared body that is written out without a copy (NULL: empty). */
+void http_send_shared(struct evhttp_request *req, int status, const char *content_type,
+                      http_body *body);
+
 /* A reason phrase for the status line. */
 const char *http_reason(int status);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/utf8.h"
@@ -28,7 +29,12 @@ typedef struct stmt_slot {
 struct store {
     sqlite3 *db;
     stmt_slot slots[STMT_SLOTS];
+    uint64_t data_version;   /* last PRAGMA data_version */
+    uint64_t polled_at_ms;   /* when it was read (monotonic), 0 = never */
 };
+
+/* Commits by every connection of this process (store_commit). */
+static _Atomic uint64_t process_commits;
 
 static int exec(store *s, const char *sql, char *err, size_t err_size)
 {
@@ -149,8 +155,10 @@ int store_begin(store *s)
 
 int store_commit(store *s)
 {
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+        process_commits++;
         return PV_OK;
+    }
     pv_error("store: commit failed: %s", sqlite3_errmsg(s->db));
     store_rollback(s);
     return PV_EDB;
@@ -162,15 +170,26 @@ void store_rollback(store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts); /* no system call: read from the vDSO */
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 uint64_t store_generation(store *s)
 {
-    /* data_version sees commits by other connections, total_changes our own. */
-    sqlite3_stmt *st = store_prepare(s, "PRAGMA data_version");
-    uint64_t v = st && sqlite3_step(st) == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0)
-                                                      : 0;
-    if (st)
-        sqlite3_reset(st);
-    return (v << 32) ^ (uint64_t)sqlite3_total_changes64(s->db);
+    uint64_t now = monotonic_ms();
+    if (s->polled_at_ms == 0 || now - s->polled_at_ms >= STORE_POLL_MS) {
+        /* data_version changes when another connection (or process) commits. */
+        sqlite3_stmt *st = store_prepare(s, "PRAGMA data_version");
+        if (st && sqlite3_step(st) == SQLITE_ROW)
+            s->data_version = (uint64_t)sqlite3_column_int64(st, 0);
+        if (st)
+            sqlite3_reset(st);
+        s->polled_at_ms = now ? now : 1;
+    }
+    return (s->data_version << 32) ^ process_commits;
 }
 
 void store_bind_text(sqlite3_stmt *st, int i, const char *s)

@@ -24,13 +24,17 @@ void store_close(store *s); /* accepts NULL */
 sqlite3_stmt *store_prepare(store *s, const char *sql);
 sqlite3 *store_handle(store *s);
 
-/* Short write transactions (BEGIN IMMEDIATE); rollback accepts a store with no transaction. */
+/* Short write transactions (BEGIN IMMEDIATE); rollback accepts a store with no transaction.
+ * Every write goes through these: a commit is what store_generation() counts. */
 int store_begin(store *s) PV_NODISCARD;
 int store_commit(store *s) PV_NODISCARD;
 void store_rollback(store *s);
 
-/* A number that changes whenever the database content may have changed, by this connection
- * or any other (process): the response cache keys on it. */
+/* A number that changes whenever the database content may have changed: the response cache
+ * keys on it. A commit through any store of this process changes it at once; a commit by
+ * another process (planverk import while the server runs) within STORE_POLL_MS, since
+ * asking SQLite (PRAGMA data_version) takes file locks and is kept off the hot path. */
+#define STORE_POLL_MS 100
 uint64_t store_generation(store *s);
 
 /* The schema version (number of the last applied migration). */

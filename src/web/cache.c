@@ -14,10 +14,8 @@ typedef struct slot {
     char *key;
     uint64_t generation;
     int status;
-    const char *content_type; /* static strings */
-    const char *lang;
-    char *body;
-    size_t len;
+    const char *content_type; /* a static string */
+    http_body *body;
     char etag[24];
 } slot;
 
@@ -35,7 +33,7 @@ static void clear(response_cache *c)
 {
     for (size_t i = 0; i < SLOTS; i++) {
         free(c->slots[i].key);
-        free(c->slots[i].body);
+        http_body_release(c->slots[i].body);
     }
     memset(c->slots, 0, sizeof c->slots);
     c->used = 0;
@@ -73,14 +71,14 @@ bool cache_get(response_cache *c, const char *key, uint64_t generation, cached_r
     slot *s = find(c, key, &found);
     if (!found || s->generation != generation)
         return false;
-    *out = (cached_response){s->status, s->content_type, s->body, s->len, s->etag, s->lang};
+    *out = (cached_response){s->status, s->content_type, s->body, s->etag};
     return true;
 }
 
 void cache_put(response_cache *c, const char *key, uint64_t generation,
                const cached_response *resp)
 {
-    if (resp->len > CACHE_MAX_BODY)
+    if (http_body_len(resp->body) > CACHE_MAX_BODY)
         return;
     bool found;
     slot *s = find(c, key, &found);
@@ -94,13 +92,10 @@ void cache_put(response_cache *c, const char *key, uint64_t generation,
         s->key = pv_strdup(key);
         c->used++;
     }
-    free(s->body);
+    http_body_release(s->body);
     s->generation = generation;
     s->status = resp->status;
     s->content_type = resp->content_type;
-    s->lang = resp->lang;
-    s->body = pv_malloc(resp->len ? resp->len : 1);
-    memcpy(s->body, resp->body, resp->len);
-    s->len = resp->len;
+    s->body = http_body_retain(resp->body);
     snprintf(s->etag, sizeof s->etag, "%s", resp->etag ? resp->etag : "");
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/pv.h"
+#include "http/request.h"
 
 #define CACHE_MAX_ENTRIES 512
 #define CACHE_MAX_BODY (2u << 20)
@@ -16,19 +17,19 @@ typedef struct response_cache response_cache;
 
 typedef struct cached_response {
     int status;
-    const char *content_type;
-    const char *body;
-    size_t len;
+    const char *content_type; /* a static string */
+    http_body *body;          /* shared: the cache holds its own reference */
     const char *etag;
-    const char *lang;
 } cached_response;
 
 response_cache *cache_create(void);
 void cache_destroy(response_cache *c); /* accepts NULL */
 
-/* Looks up key made at generation; the returned pointers live until the next cache_put. */
+/* Looks up key made at generation. The body and etag stay valid until the next cache_put
+ * (retain the body to keep it longer). */
 bool cache_get(response_cache *c, const char *key, uint64_t generation, cached_response *out);
-/* Stores a copy. When the cache is full it is emptied first (simple and bounded). */
+/* Stores the response, retaining its body. When the cache is full it is emptied first
+ * (simple and bounded). */
 void cache_put(response_cache *c, const char *key, uint64_t generation,
                const cached_response *resp);
 

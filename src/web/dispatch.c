@@ -63,8 +63,10 @@ static bool wants_json(pv_req *r, const char *raw_path)
     return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
-static void send_body(pv_req *r, int status, const char *content_type, const char *body,
-                      size_t len, const char *etag)
+/* Sends a response body (shared, not copied) with the headers of a page: language, Vary
+ * and, for 200, the ETag, answering 304 when the client has that version. */
+static void send_body(pv_req *r, int status, const char *content_type, http_body *body,
+                      const char *etag)
 {
     http_set_header(r->ev, "Content-Language", r->lang);
     http_set_header(r->ev, "Vary", "Accept, Accept-Language, Cookie");
@@ -78,7 +80,7 @@ static void send_body(pv_req *r, int status, const char *content_type, const cha
         }
     }
     bool head = strcmp(r->method, "HEAD") == 0;
-    http_send(r->ev, status, content_type, head ? NULL : body, head ? 0 : len);
+    http_send_shared(r->ev, status, content_type, head ? NULL : body);
 }
 
 static void reply_error(pv_req *r, int status)
@@ -88,8 +90,10 @@ static void reply_error(pv_req *r, int status)
     render_error(r, status, &out, &type);
     if (status == 405 && r->route == NULL)
         http_set_header(r->ev, "Allow", "GET, HEAD");
-    send_body(r, status, type, buf_cstr(&out), out.len, NULL);
-    buf_finish(&out);
+    size_t len = out.len;
+    http_body *body = http_body_create(buf_steal(&out), len);
+    send_body(r, status, type, body, NULL);
+    http_body_release(body);
 }
 
 /* Checks limits and decodes the target. Returns 0 or the error status to answer. */
@@ -155,7 +159,7 @@ static void run_route(pv_req *r)
         generation = store_generation(r->w->db);
         cached_response hit;
         if (cache_get(r->w->cache, buf_cstr(&key), generation, &hit)) {
-            send_body(r, hit.status, hit.content_type, hit.body, hit.len, hit.etag);
+            send_body(r, hit.status, hit.content_type, hit.body, hit.etag);
             buf_finish(&key);
             return;
         }
@@ -175,11 +179,14 @@ static void run_route(pv_req *r)
         reply_error(r, status);
     } else {
         char etag[24];
-        snprintf(etag, sizeof etag, "\"%016llx\"", http_hash(out.data, out.len));
-        send_body(r, 200, type, buf_cstr(&out), out.len, etag);
+        snprintf(etag, sizeof etag, "\"%016llx\"", http_hash(buf_cstr(&out), out.len));
+        size_t len = out.len;
+        http_body *body = http_body_create(buf_steal(&out), len);
+        send_body(r, 200, type, body, etag);
         if (cacheable)
             cache_put(r->w->cache, buf_cstr(&key), generation,
-                      &(cached_response){200, type, buf_cstr(&out), out.len, etag, r->lang});
+                      &(cached_response){200, type, body, etag});
+        http_body_release(body);
     }
     json_decref(vm);
     buf_finish(&out);

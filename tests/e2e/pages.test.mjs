@@ -409,9 +409,14 @@ test('Markdown safety: <script>, javascript: links and event handlers in a purpo
       const imported = cli(['import', '--db', own.db, file]);
       assert.equal(imported.status, 0, `import failed: ${imported.stderr}`);
 
-      // …and notices the change: the list has the new plan, and its page renders.
-      await page.goto(own.url + '/planer');
-      assert.equal(await page.locator(`a[href="/planer/${id}"]`).count(), 1, 'the running server lists the imported plan');
+      // …and notices the change (a write by another process shows within 100 ms: the server
+      // polls SQLite's data_version at most that often), so reload until it does, bounded.
+      let listed = 0;
+      for (let attempt = 0; attempt < 200 && listed === 0; attempt++) {
+        await page.goto(own.url + '/planer');
+        listed = await page.locator(`a[href="/planer/${id}"]`).count();
+      }
+      assert.equal(listed, 1, 'the running server lists the imported plan');
       const res = await page.goto(own.url + `/planer/${id}`);
       assert.equal(res.status(), 200, 'the running server shows the imported plan');
       assert.equal(await page.locator('h1').innerText(), 'Plan med farlig formål');
