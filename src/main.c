@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "store/db.h"
@@ -375,21 +376,6 @@ static const char SERVE_HELP[] =
     "  --threads N     event loops (default: one per core)\n"
     "  --no-cache      render every page anew (the cache of public pages is on by default)\n";
 
-static char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, got);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
-}
-
 /* Loads what every loop shares. Returns 0, or 1 with a message printed. */
 static int app_init(pv_app *app, const serve_opts *o)
 {
@@ -411,11 +397,14 @@ static int app_init(pv_app *app, const serve_opts *o)
         return 1;
     }
     snprintf(path, sizeof path, "%s/docs/api/openapi.json", root);
-    app->openapi = read_whole(path, &app->openapi_len);
-    if (!app->openapi) {
-        fprintf(stderr, "planverk serve: %s: %s\n", path, strerror(errno));
+    buf doc = BUF_INIT;
+    if (pv_read_file(path, 1u << 20, &doc) != 0) {
+        fprintf(stderr, "planverk serve: %s: cannot read it\n", path);
+        buf_finish(&doc);
         return 1;
     }
+    app->openapi_len = doc.len;
+    app->openapi = buf_steal(&doc);
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/node_modules/@digdir/designsystemet-css/dist", root);
     app->mounts[0] = (static_mount){"/static/ds/", pv_strdup(dir)};

@@ -229,36 +229,38 @@ static json_t *goals_served(pv_req *r, json_t *goals)
     return out;
 }
 
-/* One cost cell for display: the amount formatted, the note, or an empty marker. */
-static json_t *cost_cells(json_t *measure, json_t *years)
+/* Sets amount_label on each cell: the amount written the Norwegian way, or null. */
+static json_t *label_amounts(json_t *cells)
 {
-    json_t *row = costs_row(measure, years);
     size_t i;
     json_t *cell;
-    json_array_foreach(row, i, cell) {
+    json_array_foreach(cells, i, cell) {
         json_t *amount = json_object_get(cell, "amount");
         char text[32];
         if (json_is_integer(amount))
             costs_format(json_integer_value(amount), text, sizeof text);
         json_object_set_new(cell, "amount_label",
                             json_is_integer(amount) ? json_string(text) : json_null());
-        json_object_set_new(cell, "empty", json_boolean(!json_is_integer(amount) &&
-                                                        !json_is_string(json_object_get(cell, "note"))));
     }
+    return cells;
+}
+
+/* One measure's cost cells for display: the amount, the note, or an empty marker. */
+static json_t *cost_cells(json_t *measure, json_t *years)
+{
+    json_t *row = label_amounts(costs_row(measure, years));
+    size_t i;
+    json_t *cell;
+    json_array_foreach(row, i, cell)
+        json_object_set_new(cell, "empty",
+                            json_boolean(json_is_null(json_object_get(cell, "amount_label")) &&
+                                         !json_is_string(json_object_get(cell, "note"))));
     return row;
 }
 
 static json_t *sum_cells(json_t *measures, json_t *years)
 {
-    json_t *sums = costs_sum(measures, years);
-    size_t i;
-    json_t *s;
-    json_array_foreach(sums, i, s) {
-        char text[32];
-        costs_format(json_integer_value(json_object_get(s, "amount")), text, sizeof text);
-        json_object_set_new(s, "amount_label", json_string(text));
-    }
-    return sums;
+    return label_amounts(costs_sum(measures, years));
 }
 
 static const char *heading_label(pv_req *r, int h)

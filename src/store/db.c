@@ -224,14 +224,21 @@ json_t *store_column_parsed(sqlite3_stmt *st, int i)
 
 /* Runs st (already bound) and collects each row as an object with the given names. */
 int store_collect_rows(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
-                        json_t **out)
+                       json_t **out)
+{
+    return store_collect_rows_json(s, st, names, n, n, out);
+}
+
+int store_collect_rows_json(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
+                            size_t first_json, json_t **out)
 {
     json_t *rows = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *row = json_object();
         for (size_t i = 0; i < n; i++)
-            json_object_set_new(row, names[i], store_column_json(st, (int)i));
+            json_object_set_new(row, names[i], i < first_json ? store_column_json(st, (int)i)
+                                                              : store_column_parsed(st, (int)i));
         json_array_append_new(rows, row);
     }
     sqlite3_reset(st);

@@ -44,6 +44,10 @@ int store_schema_version(store *s);
  * are names[0..n) (one per column), then resets st. */
 int store_collect_rows(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
                        json_t **out) PV_NODISCARD;
+/* As store_collect_rows, with columns first_json..n-1 holding JSON text (parsed; an empty
+ * array when NULL). */
+int store_collect_rows_json(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
+                            size_t first_json, json_t **out) PV_NODISCARD;
 
 /* Binds text or NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *s);

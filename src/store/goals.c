@@ -20,27 +20,9 @@ static const char SQL_INDICATORS[] =
 int store_goals(store *s, json_t **out)
 {
     sqlite3_stmt *st = store_prepare(s, SQL_GOALS);
-    if (!st)
-        return PV_EDB;
     static const char *const names[] = {"id", "text", "level", "parent_id", "plan_id",
-                                         "plan_name", "lead_in"};
-    json_t *rows = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *g = json_object();
-        for (size_t i = 0; i < PV_ARRAY_LEN(names); i++)
-            json_object_set_new(g, names[i], store_column_json(st, (int)i));
-        json_object_set_new(g, "themes", store_column_parsed(st, 7));
-        json_object_set_new(g, "focus_areas", store_column_parsed(st, 8));
-        json_array_append_new(rows, g);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(rows);
-        return PV_EDB;
-    }
-    *out = rows;
-    return PV_OK;
+                                         "plan_name", "lead_in", "themes", "focus_areas"};
+    return st ? store_collect_rows_json(s, st, names, PV_ARRAY_LEN(names), 7, out) : PV_EDB;
 }
 
 int store_goal_plans(store *s, json_t **out)
@@ -53,25 +35,8 @@ int store_goal_plans(store *s, json_t **out)
 int store_indicators(store *s, json_t **out)
 {
     sqlite3_stmt *st = store_prepare(s, SQL_INDICATORS);
-    if (!st)
-        return PV_EDB;
     static const char *const names[] = {"id", "text", "unit", "comparator", "baseline_value",
                                          "baseline_year", "baseline_text", "target_value",
-                                         "target_year", "plan_id", "plan_name"};
-    json_t *rows = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *ind = json_object();
-        for (size_t i = 0; i < PV_ARRAY_LEN(names); i++)
-            json_object_set_new(ind, names[i], store_column_json(st, (int)i));
-        json_object_set_new(ind, "goal_ids", store_column_parsed(st, 11));
-        json_array_append_new(rows, ind);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(rows);
-        return PV_EDB;
-    }
-    *out = rows;
-    return PV_OK;
+                                         "target_year", "plan_id", "plan_name", "goal_ids"};
+    return st ? store_collect_rows_json(s, st, names, PV_ARRAY_LEN(names), 11, out) : PV_EDB;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "core/utf8.h"
 #include "domain/plan.h"
 
@@ -957,22 +958,14 @@ int store_import(store *s, const char *label, json_t *doc, import_counts *counts
 
 json_t *store_import_load_file(const char *path, buf *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        buf_printf(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
     buf content = BUF_INIT;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && content.len <= IMPORT_MAX_FILE_BYTES)
-        buf_append(&content, chunk, got);
-    bool read_error = ferror(f);
-    fclose(f);
+    int rc = pv_read_file(path, IMPORT_MAX_FILE_BYTES, &content);
     json_t *doc = NULL;
-    if (read_error) {
+    if (rc == PV_ENOTFOUND) {
+        buf_printf(err, "%s: %s", path, strerror(errno));
+    } else if (rc == PV_EIO) {
         buf_printf(err, "%s: cannot read the file", path);
-    } else if (content.len > IMPORT_MAX_FILE_BYTES) {
+    } else if (rc == PV_ELIMIT) {
         buf_printf(err, "%s: larger than %u MiB", path, IMPORT_MAX_FILE_BYTES >> 20);
     } else {
         json_error_t je;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/file.h"
 
 const char *const i18n_languages[] = {"nb", "nn", "en"};
 const size_t i18n_language_count = PV_ARRAY_LEN(i18n_languages);
@@ -99,25 +100,6 @@ static int catalog_parse(catalog *c, const char *lang, const void *data, size_t 
     return PV_OK;
 }
 
-static int read_file(const char *path, char **data, size_t *size)
-{
-    *data = NULL;
-    *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return PV_ENOTFOUND;
-    buf b = BUF_INIT;
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= MO_MAX_SIZE)
-        buf_append(&b, chunk, got);
-    int rc = ferror(f) ? PV_EIO : PV_OK;
-    fclose(f);
-    *size = b.len;
-    *data = buf_steal(&b);
-    return rc;
-}
-
 i18n *i18n_create(const char *mo_dir, char *err, size_t err_size)
 {
     i18n *t = pv_calloc(1, sizeof *t);
@@ -125,16 +107,15 @@ i18n *i18n_create(const char *mo_dir, char *err, size_t err_size)
         const char *lang = i18n_languages[i];
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.mo", mo_dir, lang);
-        char *data;
-        size_t size;
-        int rc = read_file(path, &data, &size);
+        buf image = BUF_INIT;
+        int rc = pv_read_file(path, MO_MAX_SIZE, &image);
         if (rc == PV_ENOTFOUND && strcmp(lang, I18N_SOURCE_LANG) == 0) {
-            free(data);
+            buf_finish(&image);
             continue;
         }
         if (rc == 0)
-            rc = catalog_parse(&t->cats[t->n], lang, data, size);
-        free(data);
+            rc = catalog_parse(&t->cats[t->n], lang, image.data, image.len);
+        buf_finish(&image);
         if (rc != 0) {
             snprintf(err, err_size, "cannot load the %s catalog %s: %s", lang, path,
                      rc == PV_ENOTFOUND ? "no such file" : "not a valid .mo file");

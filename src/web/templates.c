@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
+
 #define MAX_TEMPLATES 128
 #define I18N_OPEN "{{#i18n}}"
 #define I18N_CLOSE "{{/i18n}}"
@@ -78,20 +80,6 @@ static const mustache_tpl *lookup_partial(void *ctx, const char *name, size_t le
     return NULL;
 }
 
-static int read_all(const char *path, buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return PV_EIO;
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(out, chunk, got);
-    int rc = ferror(f) ? PV_EIO : PV_OK;
-    fclose(f);
-    return rc;
-}
-
 static int compile_one(templates *t, const char *path, const char *name, const i18n *tr,
                        char *err, size_t err_size)
 {
@@ -100,7 +88,7 @@ static int compile_one(templates *t, const char *path, const char *name, const i
         return PV_ELIMIT;
     }
     buf src = BUF_INIT;
-    if (read_all(path, &src) != 0) {
+    if (pv_read_file(path, MUSTACHE_MAX_SOURCE, &src) != 0) {
         snprintf(err, err_size, "%s: cannot read", path);
         buf_finish(&src);
         return PV_EIO;
