@@ -12,15 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/file.h"
 #include "core/log.h"
+#include "core/secret.h"
+#include "core/utf8.h"
+#include "domain/auth.h"
 #include "http/server.h"
 #include "store/db.h"
 #include "store/export.h"
 #include "store/import.h"
 #include "store/plans.h"
+#include "store/users.h"
 #include "web/app.h"
 #include "web/dispatch.h"
 #include "web/markdown.h"
@@ -341,6 +346,7 @@ typedef struct serve_opts {
     http_config http;
     const char *db;
     bool no_cache;
+    const char *trusted_proxy;
 } serve_opts;
 
 static int on_serve_option(int opt, const char *arg, void *ctx)
@@ -351,6 +357,7 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
     case 'l': o->http.listen = arg; break;
     case 'd': o->db = arg; break;
     case 'n': o->no_cache = true; break;
+    case 'x': o->trusted_proxy = arg; break;
     case 'p':
         if (pv_parse_long(arg, 0, 65535, &v) != 0)
             return usage_error("serve", "--port needs a number from 0 to 65535, not '%s'", arg);
@@ -367,14 +374,18 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
 }
 
 static const char SERVE_HELP[] =
-    "usage: planverk serve [--listen ADDR] [--port N] [--db FILE] [--threads N] [--no-cache]\n\n"
+    "usage: planverk serve [--listen ADDR] [--port N] [--db FILE] [--threads N] [--no-cache]\n"
+    "                      [--trusted-proxy ADDR]\n\n"
     "Serves the portal and the JSON API over HTTP until stopped (Ctrl-C or SIGTERM).\n"
     "The database is created and migrated if needed.\n"
     "  --listen ADDR   address to listen on (default $PLANVERK_LISTEN or " DEFAULT_LISTEN ")\n"
     "  --port N        port (default $PLANVERK_PORT or 8080; 0 picks a free one)\n"
     "  --db FILE       the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n"
     "  --threads N     event loops (default: one per core)\n"
-    "  --no-cache      render every page anew (the cache of public pages is on by default)\n";
+    "  --no-cache      render every page anew (the cache of public pages is on by default)\n"
+    "  --trusted-proxy ADDR  the TLS proxy in front (e.g. 127.0.0.1): only from it are\n"
+    "                  X-Forwarded-For and X-Forwarded-Proto believed (default\n"
+    "                  $PLANVERK_TRUSTED_PROXY, else none)\n";
 
 /* Loads what every loop shares. Returns 0, or 1 with a message printed. */
 static int app_init(pv_app *app, const serve_opts *o)
@@ -411,11 +422,33 @@ static int app_init(pv_app *app, const serve_opts *o)
     snprintf(dir, sizeof dir, "%s/static", root);
     app->mounts[1] = (static_mount){"/static/", pv_strdup(dir)};
     markdown_init();
+    app->trusted_proxy = o->trusted_proxy ? pv_strdup(o->trusted_proxy) : NULL;
+    /* A hash of a random password: a sign-in for an unknown account is checked against it,
+     * so it takes as long as one for a real account. */
+    char random_password[SECRET_TOKEN_CHARS + 1], dummy[SECRET_PASSWORD_HASH_MAX];
+    secret_token(random_password);
+    if (secret_password_hash(random_password, dummy) != 0) {
+        fprintf(stderr, "planverk serve: not enough memory to hash passwords\n");
+        return 1;
+    }
+    app->dummy_hash = pv_strdup(dummy);
+    app->pool = pool_create(2);
     return 0;
+}
+
+/* Called once a stop signal arrived: lets sign-ins in progress finish and reply. */
+static void app_before_stop(void *ptr)
+{
+    pv_app *app = ptr;
+    if (app->pool)
+        pool_drain(app->pool);
 }
 
 static void app_finish(pv_app *app)
 {
+    pool_destroy(app->pool);
+    free(app->trusted_proxy);
+    free(app->dummy_hash);
     templates_destroy(app->templates);
     i18n_destroy(app->i18n);
     free(app->openapi);
@@ -430,8 +463,8 @@ static int cmd_serve(int argc, char **argv)
     static const struct option opts[] = {
         {"listen", required_argument, 0, 'l'}, {"port", required_argument, 0, 'p'},
         {"db", required_argument, 0, 'd'},     {"threads", required_argument, 0, 't'},
-        {"no-cache", no_argument, 0, 'n'},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"no-cache", no_argument, 0, 'n'},     {"trusted-proxy", required_argument, 0, 'x'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     serve_opts o = {.http = {.listen = env_or("PLANVERK_LISTEN", DEFAULT_LISTEN),
                              .port = DEFAULT_PORT,
                              /* libevent answers past these by itself, with a bare
@@ -439,7 +472,8 @@ static int cmd_serve(int argc, char **argv)
                              .max_body = 8 * PV_MAX_BODY,
                              .max_headers = 16 * PV_MAX_URI,
                              .idle_timeout = 30},
-                    .db = env_or("PLANVERK_DB", DEFAULT_DB)};
+                    .db = env_or("PLANVERK_DB", DEFAULT_DB),
+                    .trusted_proxy = getenv("PLANVERK_TRUSTED_PROXY")};
     long env_port;
     if (getenv("PLANVERK_PORT") && pv_parse_long(getenv("PLANVERK_PORT"), 0, 65535, &env_port) == 0)
         o.http.port = (int)env_port;
@@ -460,7 +494,7 @@ static int cmd_serve(int argc, char **argv)
     pv_app app = {0};
     rc = app_init(&app, &o);
     if (rc == 0) {
-        http_handlers h = {web_worker_start, web_worker_stop, web_handle};
+        http_handlers h = {web_worker_start, web_worker_stop, app_before_stop, web_handle};
         char err[512];
         if (http_server_run(&o.http, &h, &app, err, sizeof err) != 0) {
             fprintf(stderr, "planverk serve: %s\n", err);
@@ -468,6 +502,229 @@ static int cmd_serve(int argc, char **argv)
         }
     }
     app_finish(&app);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- user */
+
+#define DEFAULT_BASE_URL "http://127.0.0.1:8080"
+#define LINK_LIFETIME_SECONDS (72 * 3600)
+
+static const char USER_HELP[] =
+    "usage: planverk user add --email E --name N --role R[,R…] [--password-stdin]\n"
+    "       planverk user list\n"
+    "       planverk user disable|enable|unlock|link EMAIL\n"
+    "       planverk user set-role EMAIL R[,R…]\n"
+    "  (each also takes --db FILE; add and link take --base-url URL)\n\n"
+    "Manages the staff accounts. Roles: admin, radgiver, planlegger, prosesseier, leser.\n"
+    "  add        creates a user and prints a one-time sign-in link (valid 72 hours) where\n"
+    "             the user chooses a password; with --password-stdin the password is read\n"
+    "             from standard input instead (at least 12 characters)\n"
+    "  list       lists the users with their roles and whether they are disabled or locked\n"
+    "  disable    ends the user's sessions and refuses sign-in; enable undoes it\n"
+    "  unlock     lifts a lock after too many failed sign-ins\n"
+    "  link       prints a new one-time sign-in link (a forgotten password)\n"
+    "  set-role   replaces the user's roles\n"
+    "  --base-url URL   the address users reach planverk at (default $PLANVERK_BASE_URL or\n"
+    "                   " DEFAULT_BASE_URL ")\n";
+
+typedef struct user_opts {
+    const char *db, *email, *name, *roles, *base_url;
+    bool password_stdin;
+} user_opts;
+
+static int on_user_option(int opt, const char *arg, void *ctx)
+{
+    user_opts *o = ctx;
+    switch (opt) {
+    case 'd': o->db = arg; break;
+    case 'e': o->email = arg; break;
+    case 'n': o->name = arg; break;
+    case 'r': o->roles = arg; break;
+    case 'b': o->base_url = arg; break;
+    case 's': o->password_stdin = true; break;
+    case 'h': return -1;
+    }
+    return 0;
+}
+
+static const actor CLI_ACTOR = {0, "cli", NULL};
+
+/* Makes a one-time sign-in link for user_id and prints it. */
+static int print_link(store *db, const user_opts *o, int64_t user_id)
+{
+    char token[SECRET_TOKEN_CHARS + 1];
+    uint8_t hash[SECRET_HASH_BYTES];
+    secret_token(token);
+    secret_token_hash(token, hash);
+    int64_t now = (int64_t)time(NULL);
+    if (store_link_create(db, &CLI_ACTOR, now, user_id, hash, now + LINK_LIFETIME_SECONDS) != 0) {
+        fprintf(stderr, "planverk user: cannot store the sign-in link\n");
+        return 1;
+    }
+    const char *base = o->base_url ? o->base_url : env_or("PLANVERK_BASE_URL", DEFAULT_BASE_URL);
+    size_t n = strlen(base);
+    printf("one-time sign-in link (valid 72 hours): %.*s/logg-inn/lenke/%s\n",
+           (int)(n && base[n - 1] == '/' ? n - 1 : n), base, token);
+    secret_wipe(token, sizeof token);
+    return 0;
+}
+
+/* Reads one line from standard input (the password), without its line end. */
+static int read_password(char *out, size_t size)
+{
+    if (!fgets(out, (int)size, stdin))
+        return PV_EINVAL;
+    out[strcspn(out, "\r\n")] = '\0';
+    return PV_OK;
+}
+
+static int user_add(store *db, const user_opts *o)
+{
+    unsigned roles;
+    if (!o->email || !o->name || !o->roles)
+        return usage_error("user", "%s", "add needs --email, --name and --role");
+    if (!strchr(o->email, '@') || strlen(o->email) > USER_EMAIL_MAX ||
+        !utf8_valid(o->email, strlen(o->email)))
+        return usage_error("user", "'%s' is not an e-mail address", o->email);
+    if (strlen(o->name) > USER_NAME_MAX || !utf8_valid(o->name, strlen(o->name)))
+        return usage_error("user", "%s", "the name is too long or not valid UTF-8");
+    if (auth_roles_parse(o->roles, &roles) != 0)
+        return usage_error("user", "unknown role in '%s' (admin, radgiver, planlegger, "
+                                   "prosesseier, leser)", o->roles);
+    char hash[SECRET_PASSWORD_HASH_MAX] = "";
+    if (o->password_stdin) {
+        char password[SECRET_PASSWORD_MAX_BYTES + 2];
+        const char *problem = read_password(password, sizeof password) != 0
+                                  ? "no password on standard input"
+                                  : auth_password_problem(password);
+        if (!problem && secret_password_hash(password, hash) != 0)
+            problem = "not enough memory to hash the password";
+        secret_wipe(password, sizeof password);
+        if (problem) {
+            fprintf(stderr, "planverk user: %s\n", problem);
+            return 1;
+        }
+    }
+    int64_t id;
+    int rc = store_user_add(db, &CLI_ACTOR, (int64_t)time(NULL), o->email, o->name, roles,
+                            hash[0] ? hash : NULL, &id);
+    if (rc == PV_ECONFLICT) {
+        fprintf(stderr, "planverk user: %s: a user with this e-mail exists already\n", o->email);
+        return 1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "planverk user: cannot add the user\n");
+        return 1;
+    }
+    printf("added user %lld: %s\n", (long long)id, o->email);
+    return hash[0] ? 0 : print_link(db, o, id);
+}
+
+static int user_list(store *db)
+{
+    json_t *users;
+    if (store_users_list(db, &users) != 0) {
+        fprintf(stderr, "planverk user: cannot read the users\n");
+        return 1;
+    }
+    int64_t now = (int64_t)time(NULL);
+    size_t i;
+    json_t *u;
+    printf("%-5s %-32s %-28s %-30s %s\n", "id", "e-mail", "name", "roles", "state");
+    json_array_foreach(users, i, u) {
+        buf roles = BUF_INIT;
+        size_t k;
+        json_t *role;
+        json_array_foreach(json_object_get(u, "roles"), k, role) {
+            if (k)
+                buf_puts(&roles, ",");
+            buf_puts(&roles, json_string_value(role));
+        }
+        const char *state = json_is_true(json_object_get(u, "disabled")) ? "disabled"
+                            : json_integer_value(json_object_get(u, "locked_until")) > now ? "locked"
+                            : json_is_true(json_object_get(u, "has_password")) ? "active"
+                                                                              : "no password yet";
+        printf("%-5lld %-32s %-28s %-30s %s\n",
+               (long long)json_integer_value(json_object_get(u, "id")),
+               json_string_value(json_object_get(u, "email")),
+               json_string_value(json_object_get(u, "name")), buf_cstr(&roles), state);
+        buf_finish(&roles);
+    }
+    json_decref(users);
+    return 0;
+}
+
+/* disable, enable, unlock, link, set-role: each names a user by e-mail. */
+static int user_change(store *db, const user_opts *o, const char *what, char **args, int n)
+{
+    bool set_role = strcmp(what, "set-role") == 0;
+    if (n != (set_role ? 2 : 1))
+        return usage_error("user", set_role ? "%s needs an e-mail and roles"
+                                            : "%s needs an e-mail", what);
+    user_row user;
+    int rc = store_user_by_email(db, args[0], &user);
+    if (rc == PV_ENOTFOUND) {
+        fprintf(stderr, "planverk user: %s: no such user\n", args[0]);
+        return 1;
+    }
+    int64_t now = (int64_t)time(NULL);
+    if (rc == 0 && strcmp(what, "disable") == 0)
+        rc = store_user_set_disabled(db, &CLI_ACTOR, now, user.id, true);
+    else if (rc == 0 && strcmp(what, "enable") == 0)
+        rc = store_user_set_disabled(db, &CLI_ACTOR, now, user.id, false);
+    else if (rc == 0 && strcmp(what, "unlock") == 0)
+        rc = store_user_unlock(db, &CLI_ACTOR, now, user.id);
+    else if (rc == 0 && strcmp(what, "link") == 0)
+        return print_link(db, o, user.id);
+    else if (rc == 0) {
+        unsigned roles;
+        if (auth_roles_parse(args[1], &roles) != 0)
+            return usage_error("user", "unknown role in '%s'", args[1]);
+        rc = store_user_set_roles(db, &CLI_ACTOR, now, user.id, roles);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "planverk user: cannot change %s\n", args[0]);
+        return 1;
+    }
+    printf("%s: %s done\n", args[0], what);
+    return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},    {"email", required_argument, 0, 'e'},
+        {"name", required_argument, 0, 'n'},  {"role", required_argument, 0, 'r'},
+        {"base-url", required_argument, 0, 'b'}, {"password-stdin", no_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    user_opts o = {.db = env_or("PLANVERK_DB", DEFAULT_DB)};
+    int rc = parse_options("user", argc, argv, opts, on_user_option, &o);
+    if (rc == -1 || (rc == 0 && optind >= argc)) {
+        fputs(USER_HELP, rc == -1 ? stdout : stderr);
+        return rc == -1 ? 0 : 2;
+    }
+    if (rc)
+        return rc;
+    const char *what = argv[optind];
+    static const char *const known[] = {"add", "list", "disable", "enable", "unlock", "link",
+                                        "set-role"};
+    bool ok = false;
+    for (size_t i = 0; i < PV_ARRAY_LEN(known); i++)
+        ok |= strcmp(what, known[i]) == 0;
+    if (!ok)
+        return usage_error("user", "unknown action '%s'", what);
+    store *db = open_db("user", o.db, strcmp(what, "add") == 0);
+    if (!db)
+        return 1;
+    if (strcmp(what, "add") == 0)
+        rc = optind + 1 < argc ? usage_error("user", "unexpected argument '%s'", argv[optind + 1])
+                               : user_add(db, &o);
+    else if (strcmp(what, "list") == 0)
+        rc = user_list(db);
+    else
+        rc = user_change(db, &o, what, argv + optind + 1, argc - optind - 1);
+    store_close(db);
     return rc;
 }
 
@@ -481,6 +738,7 @@ static const char MAIN_HELP[] =
     "  init      create the database; --demo loads the Moss demo data\n"
     "  import    import plans, goals, indicators or measures from JSON files\n"
     "  export    write the portfolio as JSON\n"
+    "  user      add, list and change staff accounts\n"
     "  version   print the version of planverk and its libraries\n\n"
     "'planverk COMMAND --help' tells more about each.\n";
 
@@ -500,11 +758,16 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {{"serve", cmd_serve},   {"init", cmd_init},       {"import", cmd_import},
-                    {"export", cmd_export}, {"version", cmd_version}, {"--version", cmd_version}};
+                    {"export", cmd_export}, {"user", cmd_user},       {"version", cmd_version},
+                    {"--version", cmd_version}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(MAIN_HELP, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (secret_init() != 0) {
+        fprintf(stderr, "planverk: libsodium cannot start\n");
+        return 1;
     }
     for (size_t i = 0; i < PV_ARRAY_LEN(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)

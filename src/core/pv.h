@@ -20,6 +20,9 @@ enum {
 #define PV_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define PV_NODISCARD __attribute__((warn_unused_result))
 #define PV_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* Marks a bokmål string for the message catalogs; it is translated where it is shown
+ * (xgettext keyword N_). */
+#define N_(s) s
 
 /* Out-of-memory and programmer errors abort (STYLE.md habit 8). */
 void *pv_malloc(size_t n);

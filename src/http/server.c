@@ -175,7 +175,7 @@ int http_server_run(const http_config *cfg, const http_handlers *h, void *app, c
         loops[i] = (loop){.app = app, .index = i, .h = h};
         rc = loop_init(&loops[i], cfg, &port, err, err_size);
         if (rc == 0 && h->thread_start) {
-            loops[i].state = h->thread_start(app, i);
+            loops[i].state = h->thread_start(app, i, loops[i].base);
             if (!loops[i].state) {
                 snprintf(err, err_size, "cannot start loop %d (see the log)", i);
                 rc = PV_EIO;
@@ -197,6 +197,8 @@ int http_server_run(const http_config *cfg, const http_handlers *h, void *app, c
         fflush(stdout);
         int sig;
         sigwait(&stop_signals, &sig);
+        if (h->before_stop)
+            h->before_stop(app);
     }
     for (int i = 0; i < n; i++)
         if (loops[i].base)

@@ -22,8 +22,11 @@ typedef struct http_config {
 
 typedef struct http_handlers {
     /* Creates the state of loop number index (database connection, cache …). */
-    void *(*thread_start)(void *app, int index);
+    void *(*thread_start)(void *app, int index, struct event_base *base);
     void (*thread_stop)(void *thread_state);
+    /* Called once a stop signal arrived, while the loops still run (to finish work that
+     * replies on them). May be NULL. */
+    void (*before_stop)(void *app);
     /* Handles one request on its loop thread; must send exactly one reply. */
     void (*handle)(struct evhttp_request *req, void *thread_state);
 } http_handlers;

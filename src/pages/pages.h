@@ -17,6 +17,14 @@ int page_static(pv_req *r, json_t **vm);
 int page_language(pv_req *r, json_t **vm);
 int page_openapi(pv_req *r, json_t **vm);
 
+/* Signing in and out (pages/signin.c) and the staff start page (pages/workspace.c). */
+int page_signin_form(pv_req *r, json_t **vm);
+int page_signin(pv_req *r, json_t **vm);
+int page_signout(pv_req *r, json_t **vm);
+int page_link_form(pv_req *r, json_t **vm);
+int page_link(pv_req *r, json_t **vm);
+int page_workspace(pv_req *r, json_t **vm);
+
 /* The context under every page's view-model: language, the language switch, the current
  * path. Used by web/render.c; lives here because it is page content. */
 json_t *site_context(pv_req *r);
@@ -36,5 +44,11 @@ const char *page_level_label(pv_req *r, const char *level);
 /* An indicator for display: values as the user's language writes numbers, the comparator in
  * words (over, minst …), and a link to its plan. */
 json_t *page_indicator_view(pv_req *r, json_t *indicator);
+
+/* Adds to an audit event (store/audit.h) what the log shows: "when" (local time), and
+ * "changes_list" [{field, before, after}] with values as text. */
+void page_audit_event_labels(pv_req *r, json_t *event);
+/* Formats a Unix time as "2026-11-23 14:05" in the municipality's time zone. */
+void page_format_time(int64_t t, char *out, size_t size);
 
 #endif

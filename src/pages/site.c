@@ -1,9 +1,13 @@
 /* What every page shares: the site context under the view-model (language switch, current
  * section) and small helpers for labels.
  * Layer: pages. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
+#include "domain/auth.h"
 #include "domain/plan.h"
 #include "pages/pages.h"
 
@@ -19,7 +23,8 @@ static const char *section_of(const char *path)
 {
     static const struct {
         const char *prefix, *section;
-    } sections[] = {{"/planer", "plans"}, {"/mal", "goals"}, {"/sok", "search"}};
+    } sections[] = {{"/planer", "plans"}, {"/mal", "goals"}, {"/sok", "search"},
+                    {"/arbeid", "workspace"}, {"/logg-inn", "signin"}};
     if (!path || strcmp(path, "/") == 0)
         return "home";
     for (size_t i = 0; i < PV_ARRAY_LEN(sections); i++) {
@@ -54,8 +59,57 @@ json_t *site_context(pv_req *r)
     json_object_set_new(section, section_of(r->path), json_true());
     json_t *site = json_pack("{s:s, s:o, s:o, s:s}", "lang", r->lang, "langs", langs, "section",
                              section, "version", PV_VERSION);
+    if (r->user) { /* the header shows who is signed in, and the sign-out form */
+        buf roles = BUF_INIT;
+        auth_roles_format(r->user->roles, &roles);
+        json_object_set_new(site, "me",
+                            json_pack("{s:s, s:s, s:s, s:b}", "name", r->user->name, "email",
+                                      r->user->email, "roles", buf_cstr(&roles), "admin",
+                                      (r->user->roles & ROLE_ADMIN) != 0));
+        json_object_set_new(site, "csrf", json_string(r->user->csrf));
+        buf_finish(&roles);
+    }
     buf_finish(&here);
     return site;
+}
+
+void page_format_time(int64_t t, char *out, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+        snprintf(out, size, "%lld", (long long)t);
+}
+
+/* A value of the audit trail as one line of text: null as «–». */
+static json_t *value_text(json_t *v)
+{
+    if (!v || json_is_null(v))
+        return json_string("–");
+    if (json_is_string(v))
+        return json_incref(v);
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_t *s = json_string(text ? text : "");
+    free(text);
+    return s;
+}
+
+void page_audit_event_labels(pv_req *r, json_t *event)
+{
+    (void)r;
+    char when[32];
+    page_format_time(json_integer_value(json_object_get(event, "at")), when, sizeof when);
+    json_object_set_new(event, "when", json_string(when));
+    json_t *list = json_array();
+    const char *field;
+    json_t *pair;
+    json_object_foreach(json_object_get(event, "changes"), field, pair) {
+        json_array_append_new(list, json_pack("{s:s, s:o, s:o}", "field", field, "before",
+                                              value_text(json_array_get(pair, 0)), "after",
+                                              value_text(json_array_get(pair, 1))));
+    }
+    json_object_set_new(event, "changes_list", list);
+    json_object_set_new(event, "has_changes", json_boolean(json_array_size(list) > 0));
 }
 
 const char *page_not_given(pv_req *r)

@@ -86,6 +86,10 @@ static const char SQL_PLAN_INDICATORS[] =
     "SELECT id, text, unit, comparator, baseline_value, baseline_year, baseline_text,"
     " target_value, target_year FROM indicator WHERE plan_id = ?1 ORDER BY position";
 
+static const char SQL_LIST_OWNED[] =
+    "SELECT " PLAN_COLUMNS " FROM plan p LEFT JOIN theme t ON t.id = p.theme_id"
+    " WHERE p.owner_user_id = ?1 ORDER BY p.name COLLATE nb";
+
 static const char SQL_COUNTS[] =
     "SELECT (SELECT count(*) FROM plan), (SELECT count(*) FROM goal),"
     " (SELECT count(*) FROM measure), (SELECT count(*) FROM indicator)";
@@ -107,6 +111,15 @@ int store_plans_list(store *s, const plan_filter *f, json_t **out)
                                         f);
     if (!st)
         return PV_EDB;
+    return store_collect_rows(s, st, plan_column_names, PV_ARRAY_LEN(plan_column_names), out);
+}
+
+int store_plans_owned(store *s, int64_t user_id, json_t **out)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_LIST_OWNED);
+    if (!st)
+        return PV_EDB;
+    sqlite3_bind_int64(st, 1, user_id);
     return store_collect_rows(s, st, plan_column_names, PV_ARRAY_LEN(plan_column_names), out);
 }
 

@@ -23,6 +23,9 @@ typedef struct plan_filter {
  * next_revision, theme_id, theme, owner_unit}]. */
 int store_plans_list(store *s, const plan_filter *f, json_t **out) PV_NODISCARD;
 
+/* The plans a staff member owns, by name (same fields as store_plans_list). */
+int store_plans_owned(store *s, int64_t user_id, json_t **out) PV_NODISCARD;
+
 /* Counts of plans by status among those matching f's theme and type (f->status is
  * ignored): [{status (string or null), count}], most frequent first. */
 int store_plans_status_counts(store *s, const plan_filter *f, json_t **out) PV_NODISCARD;

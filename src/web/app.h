@@ -7,6 +7,7 @@
 #include <event2/http.h>
 #include <jansson.h>
 
+#include "http/pool.h"
 #include "http/static.h"
 #include "http/urlcodec.h"
 #include "store/db.h"
@@ -27,6 +28,10 @@ typedef struct pv_app {
     char *openapi;          /* docs/api/openapi.json, served as is */
     size_t openapi_len;
     bool cache;             /* keep rendered public pages in memory */
+    pool *pool;             /* worker threads for slow work (password hashing) */
+    char *trusted_proxy;    /* the proxy whose X-Forwarded-For/-Proto we believe, or NULL */
+    char *dummy_hash;       /* a password hash to verify against when there is no user, so
+                               a sign-in takes as long whether the account exists or not */
 } pv_app;
 
 struct response_cache;
@@ -36,7 +41,20 @@ typedef struct pv_worker {
     const pv_app *app;
     store *db;
     struct response_cache *cache;
+    struct event_base *base;
 } pv_worker;
+
+/* The staff member behind a request (web/session.c), or none. */
+typedef struct pv_user {
+    int64_t id;
+    char email[256];
+    char name[256];
+    unsigned roles;                       /* enum role bits (domain/auth.h) */
+    bool via_token;                       /* Authorization: Bearer, not a session cookie */
+    bool read_only;                       /* a read-only API token */
+    uint8_t session_hash[32];             /* the session's token hash (cookie sessions) */
+    char csrf[48];                        /* the session's CSRF token */
+} pv_user;
 
 struct route;
 
@@ -55,7 +73,21 @@ typedef struct pv_req {
     size_t n_params;
     bool want_json;
     const char *error;      /* translated message for an error reply */
+    pv_user *user;          /* NULL: anonymous */
+    char address[64];       /* the client (the proxy's X-Forwarded-For when trusted) */
+    bool tls;               /* the client reached us over TLS (X-Forwarded-Proto: https) */
+    url_query form;         /* an application/x-www-form-urlencoded body */
+    json_t *body;           /* an application/json body, or NULL */
+    const char *location;   /* a 303 target set by a handler, or NULL */
+    char pre_csrf[48];      /* the pv_pre cookie's token (web/session.c), or "" */
+    /* the dispatcher's own: the cache key and generation of a cacheable request */
+    char *cache_key;
+    uint64_t generation;
 } pv_req;
+
+/* What a handler returns to say it handed the request to the pool: the pool's done
+ * callback finishes it with web_finish (web/dispatch.h). */
+#define PV_DEFERRED 1
 
 /* The translation of msgid in the request's language. */
 #define T(r, msgid) i18n_get((r)->app->i18n, (r)->lang, (msgid))

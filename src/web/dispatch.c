@@ -15,8 +15,9 @@
 #include "web/cache.h"
 #include "web/render.h"
 #include "web/router.h"
+#include "web/session.h"
 
-void *web_worker_start(void *app_ptr, int index)
+void *web_worker_start(void *app_ptr, int index, struct event_base *base)
 {
     const pv_app *app = app_ptr;
     char err[512];
@@ -29,6 +30,7 @@ void *web_worker_start(void *app_ptr, int index)
     w->app = app;
     w->db = db;
     w->cache = app->cache ? cache_create() : NULL;
+    w->base = base;
     return w;
 }
 
@@ -130,6 +132,37 @@ static int parse_target(pv_req *r)
     return 0;
 }
 
+/* Reads the request body: a form (application/x-www-form-urlencoded) into r->form, JSON
+ * (application/json) into r->body. Returns 0 or the error status. */
+static int parse_body(pv_req *r)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+    size_t len = evbuffer_get_length(in);
+    if (len == 0)
+        return 0;
+    const char *type = input_header(r, "Content-Type");
+    const char *data = (const char *)evbuffer_pullup(in, -1);
+    if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
+        int rc = url_query_parse(data, len, &r->form);
+        if (rc != 0) {
+            r->error = T(r, "Skjemaet inneholder ugyldige tegn eller for mange felt.");
+            return 400;
+        }
+        return 0;
+    }
+    if (type && strncmp(type, "application/json", 16) == 0) {
+        json_error_t je;
+        r->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+        if (!r->body || !json_is_object(r->body)) {
+            r->error = T(r, "Innholdet er ikke gyldig JSON (et objekt i UTF-8).");
+            return 400;
+        }
+        return 0;
+    }
+    r->error = T(r, "Vi tar bare imot skjemaer og JSON.");
+    return 415;
+}
+
 static void cache_key(pv_req *r, buf *key)
 {
     buf_printf(key, "%s %c %s", r->lang, r->want_json ? 'j' : 'h',
@@ -139,85 +172,181 @@ static void cache_key(pv_req *r, buf *key)
 /* Whether the caller may use the route (STYLE.md habit 4: enforced here, never in
  * handlers). Returns 0 or the status to answer. No default: a new kind of access must be
  * decided here before it compiles without warnings. */
-static int authorize(const pv_req *r)
+static int authorize(pv_req *r)
 {
-    switch (r->route->access) {
+    const route *rt = r->route;
+    switch (rt->access) {
     case ACCESS_PUBLIC:
         return 0;
+    case ACCESS_SIGNED_IN:
+        return r->user ? 0 : 401;
+    case ACCESS_ROLES:
+        if (!r->user)
+            return 401;
+        if (r->user->roles & rt->roles)
+            return 0;
+        if ((r->user->roles & rt->object_roles) && rt->object_check && rt->object_check(r))
+            return 0;
+        return 403;
     }
     return 403;
+}
+
+static bool changes_state(const pv_req *r)
+{
+    return strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+}
+
+/* Access, then CSRF: a state-changing request from a session must carry the session's
+ * token; from a read-only API token it is refused; a public form without a session
+ * carries the pre-session token. */
+static int guard(pv_req *r)
+{
+    int status = session_identify(r);
+    if (status == 0)
+        status = authorize(r);
+    if (status != 0 || !changes_state(r))
+        return status;
+    if (r->user && r->user->via_token && r->user->read_only) {
+        r->error = T(r, "Denne API-nøkkelen kan bare lese.");
+        return 403;
+    }
+    if (r->user && !r->user->via_token && !session_csrf_ok(r)) {
+        r->error = T(r, "Skjemaet var utløpt eller kom fra en annen side. Last siden på nytt og prøv igjen. Ingenting ble endret.");
+        return 403;
+    }
+    if (!r->user && (r->route->flags & ROUTE_PRE_CSRF) && !session_pre_csrf_ok(r)) {
+        r->error = T(r, "Skjemaet var utløpt eller kom fra en annen side. Last siden på nytt og prøv igjen. Ingenting ble endret.");
+        return 403;
+    }
+    return 0;
+}
+
+/* 401 as the client wants it: a redirect to the sign-in page (HTML), or a problem object. */
+static void reply_unauthorized(pv_req *r)
+{
+    if (r->want_json) {
+        http_set_header(r->ev, "WWW-Authenticate", "Bearer realm=\"planverk\"");
+        r->error = T(r, "Logg inn, eller send en API-nøkkel (Authorization: Bearer).");
+        reply_error(r, 401);
+        return;
+    }
+    buf to = BUF_INIT;
+    buf_puts(&to, "/logg-inn?til=");
+    const char *target = evhttp_request_get_uri(r->ev);
+    buf_append_url(&to, target, strlen(target));
+    http_set_header(r->ev, "Location", buf_cstr(&to));
+    http_set_header(r->ev, "Cache-Control", "no-store");
+    buf_finish(&to);
+    http_send(r->ev, 303, NULL, NULL, 0);
+}
+
+static void web_free(pv_req *r)
+{
+    free(r->path);
+    url_query_finish(&r->query);
+    url_query_finish(&r->form);
+    json_decref(r->body);
+    for (size_t i = 0; i < r->n_params; i++)
+        free(r->params[i]);
+    free(r->user);
+    free(r->cache_key);
+    free(r);
+}
+
+void web_finish(pv_req *r, int status, json_t *vm)
+{
+    const route *rt = r->route;
+    if (r->user || rt->access != ACCESS_PUBLIC) /* staff data: never kept by a browser */
+        http_set_header(r->ev, "Cache-Control", "no-store");
+    if ((rt->flags & ROUTE_RAW) && status == 0) {
+        /* the handler replied */
+    } else if (status == 303 && r->location) {
+        http_set_header(r->ev, "Location", r->location);
+        http_send(r->ev, 303, NULL, NULL, 0);
+    } else {
+        buf out = BUF_INIT;
+        const char *type = NULL;
+        if ((status == 200 || (status >= 400 && vm)) &&
+            render_view(r, rt->template, vm, &out, &type) != 0)
+            status = 500;
+        if (status == 401) {
+            reply_unauthorized(r);
+        } else if (status != 200 && !(status >= 400 && vm)) {
+            reply_error(r, status);
+        } else {
+            /* 200, or a form shown again with its errors (4xx with a view-model) */
+            char etag[24];
+            snprintf(etag, sizeof etag, "\"%016llx\"", http_hash(buf_cstr(&out), out.len));
+            size_t len = out.len;
+            http_body *body = http_body_create(buf_steal(&out), len);
+            send_body(r, status, type, body, status == 200 ? etag : NULL);
+            if (r->cache_key && status == 200)
+                cache_put(r->w->cache, r->cache_key, r->generation,
+                          &(cached_response){200, type, body, etag});
+            http_body_release(body);
+        }
+        buf_finish(&out);
+    }
+    json_decref(vm);
+    web_free(r);
 }
 
 static void run_route(pv_req *r)
 {
     const route *rt = r->route;
-    bool cacheable = (rt->flags & ROUTE_CACHE) && r->w->cache;
-    buf key = BUF_INIT;
-    uint64_t generation = 0;
-    if (cacheable) {
+    /* Public pages are the same for every anonymous visitor; a signed-in one may see more. */
+    if ((rt->flags & ROUTE_CACHE) && r->w->cache && !r->user &&
+        strcmp(r->method, "GET") == 0) {
+        buf key = BUF_INIT;
         cache_key(r, &key);
-        generation = store_generation(r->w->db);
+        r->cache_key = buf_steal(&key);
+        r->generation = store_generation(r->w->db);
         cached_response hit;
-        if (cache_get(r->w->cache, buf_cstr(&key), generation, &hit)) {
+        if (cache_get(r->w->cache, r->cache_key, r->generation, &hit)) {
             send_body(r, hit.status, hit.content_type, hit.body, hit.etag);
-            buf_finish(&key);
+            web_free(r);
             return;
         }
     }
     json_t *vm = NULL;
     int status = rt->handler(r, &vm);
-    if (rt->flags & ROUTE_RAW && status == 0) {
-        buf_finish(&key);
-        return; /* the handler replied */
-    }
-    buf out = BUF_INIT;
-    const char *type = NULL;
-    if (status == 200 && render_view(r, rt->template, vm, &out, &type) != 0)
-        status = 500;
-    if (status != 200) {
-        buf_reset(&out);
-        reply_error(r, status);
-    } else {
-        char etag[24];
-        snprintf(etag, sizeof etag, "\"%016llx\"", http_hash(buf_cstr(&out), out.len));
-        size_t len = out.len;
-        http_body *body = http_body_create(buf_steal(&out), len);
-        send_body(r, 200, type, body, etag);
-        if (cacheable)
-            cache_put(r->w->cache, buf_cstr(&key), generation,
-                      &(cached_response){200, type, body, etag});
-        http_body_release(body);
-    }
-    json_decref(vm);
-    buf_finish(&out);
-    buf_finish(&key);
+    if (status == PV_DEFERRED)
+        return; /* the pool's done callback calls web_finish */
+    web_finish(r, status, vm);
 }
 
 void web_handle(struct evhttp_request *ev, void *worker)
 {
     pv_worker *w = worker;
-    pv_req r = {.ev = ev, .w = w, .app = w->app};
-    r.method = http_method_name(ev);
-    r.lang = choose_language(&r);
-    int status = r.method ? parse_target(&r) : 405;
+    pv_req *r = pv_calloc(1, sizeof *r);
+    *r = (pv_req){.ev = ev, .w = w, .app = w->app};
+    r->method = http_method_name(ev);
+    r->lang = choose_language(r);
+    session_client(r);
+    int status = r->method ? parse_target(r) : 405;
     if (status == 0) {
         bool path_known;
-        r.route = router_match(r.method, r.path, r.params, &r.n_params, &path_known);
-        if (!r.route)
+        r->route = router_match(r->method, r->path, r->params, &r->n_params, &path_known);
+        if (!r->route)
             status = path_known ? 405 : 404;
-        else if (r.route->flags & ROUTE_JSON)
-            r.want_json = true;
-        if (r.route)
-            status = authorize(&r);
+        else if (r->route->flags & ROUTE_JSON)
+            r->want_json = true;
     }
-    if (status != 0) {
-        r.route = NULL;
-        reply_error(&r, status);
+    if (status == 0)
+        status = parse_body(r);
+    if (status == 0)
+        status = guard(r);
+    if (status == 0) {
+        run_route(r);
+        return;
+    }
+    if (status == 401 && r->route) {
+        reply_unauthorized(r);
     } else {
-        run_route(&r);
+        if (status == 405)
+            r->route = NULL;
+        reply_error(r, status);
     }
-    free(r.path);
-    url_query_finish(&r.query);
-    for (size_t i = 0; i < r.n_params; i++)
-        free(r.params[i]);
+    web_free(r);
 }

@@ -29,6 +29,11 @@ static const char *error_title(pv_req *r, int status)
 {
     switch (status) {
     case 400: return T(r, "Forespørselen kan ikke behandles");
+    case 401: return T(r, "Du må logge inn");
+    case 403: return T(r, "Du har ikke tilgang");
+    case 415: return T(r, "Denne typen innhold tar vi ikke imot");
+    case 429: return T(r, "For mange forsøk");
+    case 503: return T(r, "Tjenesten er opptatt");
     case 404: return T(r, "Vi finner ikke siden");
     case 405: return T(r, "Denne handlingen er ikke tillatt her");
     case 413: return T(r, "Forespørselen er for stor");
@@ -45,6 +50,10 @@ static const char *error_detail(pv_req *r, int status)
     case 414: return T(r, "Adressen er lengre enn vi tar imot. Prøv et kortere søk.");
     case 400: return T(r, "Noe i adressen eller skjemaet er ugyldig.");
     case 405: return T(r, "Siden finnes, men ikke for denne typen forespørsel.");
+    case 401: return T(r, "Denne siden er for de ansatte i kommunen. Logg inn for å se den.");
+    case 403: return T(r, "Kontoen din har ikke en rolle som gir tilgang til dette.");
+    case 429: return T(r, "Vent litt før du prøver igjen.");
+    case 503: return T(r, "Prøv igjen om et øyeblikk.");
     default: return T(r, "Prøv igjen om litt. Hvis feilen varer, kontakt kommunen.");
     }
 }

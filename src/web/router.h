@@ -12,21 +12,33 @@
  * with r->error optionally set to a translated message. */
 typedef int (*page_fn)(pv_req *r, json_t **vm);
 
-/* Who may call a route. Only public pages exist so far; staff roles come with sign-in. */
-enum access { ACCESS_PUBLIC = 1 };
+/* Who may call a route (the dispatcher decides it before the handler runs):
+ *  ACCESS_PUBLIC     anyone;
+ *  ACCESS_SIGNED_IN  any signed-in staff member;
+ *  ACCESS_ROLES      a staff member with one of `roles`, or with one of `object_roles` for
+ *                    whom `object_check` says yes (the owner of this plan …).
+ * An anonymous caller of a non-public route is sent to /logg-inn (HTML) or gets 401 (JSON);
+ * a signed-in caller without the right gets 403. */
+enum access { ACCESS_PUBLIC = 1, ACCESS_SIGNED_IN, ACCESS_ROLES };
 
 enum route_flags {
     ROUTE_JSON = 1 << 0,  /* always answers JSON (the /api/v1 routes) */
     ROUTE_CACHE = 1 << 1, /* the answer depends only on URL, language and data: cacheable */
     ROUTE_RAW = 1 << 2,   /* the handler sends its own reply (static files, redirects) */
+    /* A public form that changes state without a session (sign-in): it must carry the
+     * pre-session CSRF token, a double-submit of the pv_pre cookie. */
+    ROUTE_PRE_CSRF = 1 << 3,
 };
 
 typedef struct route {
-    const char *method;   /* "GET" (also answers HEAD) */
+    const char *method;   /* "GET" (also answers HEAD), "POST", "PATCH" … */
     const char *pattern;  /* "/planer/{slug}"; a final "*" matches any rest */
     page_fn handler;
     const char *template; /* template that renders the view-model as HTML */
     enum access access;
+    unsigned roles;        /* ACCESS_ROLES: enum role bits with full right */
+    unsigned object_roles; /* ACCESS_ROLES: roles with a right to some objects … */
+    bool (*object_check)(pv_req *r); /* … those for which this says yes */
     unsigned flags;
     const char *name;     /* stable name for logs and tests */
 } route;

@@ -32,6 +32,10 @@ static const char *access_name(enum access a)
     switch (a) {
     case ACCESS_PUBLIC:
         return "public";
+    case ACCESS_SIGNED_IN:
+        return "signed-in";
+    case ACCESS_ROLES:
+        return "roles";
     }
     return NULL;
 }
@@ -79,9 +83,19 @@ static void test_every_route_is_complete(void **state)
         if ((int)r->access == 0 || !access_name(r->access))
             fail_msg("route %s: access %d is not a defined enum access value", name,
                      (int)r->access);
-        unsigned known = ROUTE_JSON | ROUTE_CACHE | ROUTE_RAW;
+        unsigned known = ROUTE_JSON | ROUTE_CACHE | ROUTE_RAW | ROUTE_PRE_CSRF;
         if (r->flags & ~known)
             fail_msg("route %s has unknown flags 0x%x", name, r->flags & ~known);
+        if (r->access == ACCESS_ROLES && !r->roles)
+            fail_msg("route %s: ACCESS_ROLES names no role with full right", name);
+        if ((r->object_roles != 0) != (r->object_check != NULL))
+            fail_msg("route %s: object_roles and object_check go together", name);
+        if (r->access != ACCESS_ROLES && (r->roles || r->object_roles))
+            fail_msg("route %s names roles but its access is not ACCESS_ROLES", name);
+        if ((r->flags & ROUTE_CACHE) && (r->access != ACCESS_PUBLIC || strcmp(r->method, "GET")))
+            fail_msg("route %s: only public GET routes may be cached", name);
+        if ((r->flags & ROUTE_PRE_CSRF) && (r->access != ACCESS_PUBLIC || !strcmp(r->method, "GET")))
+            fail_msg("route %s: ROUTE_PRE_CSRF is for public forms that change state", name);
     }
 }
 
@@ -91,6 +105,9 @@ static void test_templates_exist(void **state)
     for (size_t i = 0; i < routes_count; i++) {
         const route *r = &routes[i];
         if (r->flags & (ROUTE_JSON | ROUTE_RAW))
+            continue;
+        /* A form's POST may only redirect (sign-out); a page (GET) always renders. */
+        if (!r->template && strcmp(r->method, "GET") != 0)
             continue;
         if (!r->template)
             fail_msg("route %s renders HTML but names no template", r->name);
