@@ -241,6 +241,19 @@ static void reply_unauthorized(pv_req *r)
     http_send(r->ev, 303, NULL, NULL, 0);
 }
 
+/* Makes the view-model of a refused request a problem object: type, title, status and a
+ * detail where the handler gave none (its own fields, such as "errors", stay). */
+static void problem_fields(pv_req *r, int status, json_t *vm)
+{
+    if (!json_object_get(vm, "type"))
+        json_object_set_new(vm, "type", json_string("about:blank"));
+    json_object_set_new(vm, "status", json_integer(status));
+    if (!json_object_get(vm, "title"))
+        json_object_set_new(vm, "title", json_string(T(r, "Forespørselen kan ikke behandles")));
+    if (!json_object_get(vm, "detail") && r->error)
+        json_object_set_new(vm, "detail", json_string(r->error));
+}
+
 static void web_free(pv_req *r)
 {
     free(r->path);
@@ -267,9 +280,13 @@ void web_finish(pv_req *r, int status, json_t *vm)
     } else {
         buf out = BUF_INIT;
         const char *type = NULL;
+        if (status >= 400 && vm && r->want_json) /* a refused API write: RFC 9457 */
+            problem_fields(r, status, vm);
         if ((status == 200 || (status >= 400 && vm)) &&
             render_view(r, rt->template, vm, &out, &type) != 0)
             status = 500;
+        if (status >= 400 && vm && r->want_json)
+            type = CONTENT_PROBLEM;
         if (status == 401) {
             reply_unauthorized(r);
         } else if (status != 200 && !(status >= 400 && vm)) {

@@ -33,6 +33,8 @@ const route routes[] = {
 
     /* the staff workspace */
     {"GET", "/arbeid", page_workspace, "workspace", SIGNED_IN, .name = "workspace"},
+#include "web/routes_portfolio.inc"
+#include "web/routes_admin.inc"
 
     /* the JSON API */
     {"GET", "/api/v1/plans", page_plans, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
