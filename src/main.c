@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/file.h"
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/utf8.h"
@@ -28,7 +27,6 @@
 #include "store/users.h"
 #include "web/app.h"
 #include "web/dispatch.h"
-#include "web/markdown.h"
 
 #define DEFAULT_DB "planverk.db"
 #define DEFAULT_LISTEN "127.0.0.1"
@@ -387,75 +385,10 @@ static const char SERVE_HELP[] =
     "                  X-Forwarded-For and X-Forwarded-Proto believed (default\n"
     "                  $PLANVERK_TRUSTED_PROXY, else none)\n";
 
-/* Loads what every loop shares. Returns 0, or 1 with a message printed. */
-static int app_init(pv_app *app, const serve_opts *o)
-{
-    char path[PATH_MAX], err[1024];
-    const char *root = resource_root();
-    app->root = pv_strdup(root);
-    app->db_path = pv_strdup(o->db);
-    app->cache = !o->no_cache;
-    binary_dir(path, sizeof path);
-    app->i18n = i18n_create(env_or("PLANVERK_LOCALEDIR", path), err, sizeof err);
-    if (!app->i18n) {
-        fprintf(stderr, "planverk serve: %s\n", err);
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/templates", root);
-    app->templates = templates_load(path, app->i18n, err, sizeof err);
-    if (!app->templates) {
-        fprintf(stderr, "planverk serve: template %s\n", err);
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/docs/api/openapi.json", root);
-    buf doc = BUF_INIT;
-    if (pv_read_file(path, 1u << 20, &doc) != 0) {
-        fprintf(stderr, "planverk serve: %s: cannot read it\n", path);
-        buf_finish(&doc);
-        return 1;
-    }
-    app->openapi_len = doc.len;
-    app->openapi = buf_steal(&doc);
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/node_modules/@digdir/designsystemet-css/dist", root);
-    app->mounts[0] = (static_mount){"/static/ds/", pv_strdup(dir)};
-    snprintf(dir, sizeof dir, "%s/static", root);
-    app->mounts[1] = (static_mount){"/static/", pv_strdup(dir)};
-    markdown_init();
-    app->trusted_proxy = o->trusted_proxy ? pv_strdup(o->trusted_proxy) : NULL;
-    /* A hash of a random password: a sign-in for an unknown account is checked against it,
-     * so it takes as long as one for a real account. */
-    char random_password[SECRET_TOKEN_CHARS + 1], dummy[SECRET_PASSWORD_HASH_MAX];
-    secret_token(random_password);
-    if (secret_password_hash(random_password, dummy) != 0) {
-        fprintf(stderr, "planverk serve: not enough memory to hash passwords\n");
-        return 1;
-    }
-    app->dummy_hash = pv_strdup(dummy);
-    app->pool = pool_create(2);
-    return 0;
-}
-
 /* Called once a stop signal arrived: lets sign-ins in progress finish and reply. */
-static void app_before_stop(void *ptr)
+static void app_before_stop(void *app)
 {
-    pv_app *app = ptr;
-    if (app->pool)
-        pool_drain(app->pool);
-}
-
-static void app_finish(pv_app *app)
-{
-    pool_destroy(app->pool);
-    free(app->trusted_proxy);
-    free(app->dummy_hash);
-    templates_destroy(app->templates);
-    i18n_destroy(app->i18n);
-    free(app->openapi);
-    free(app->root);
-    free(app->db_path);
-    for (size_t i = 0; i < PV_ARRAY_LEN(app->mounts); i++)
-        free(app->mounts[i].dir);
+    web_app_stopping(app);
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -491,17 +424,26 @@ static int cmd_serve(int argc, char **argv)
     if (!db)
         return 1;
     store_close(db);
-    pv_app app = {0};
-    rc = app_init(&app, &o);
+    char locale_dir[PATH_MAX], err[1024];
+    binary_dir(locale_dir, sizeof locale_dir);
+    web_app_options app_opts = {.root = resource_root(),
+                            .db_path = o.db,
+                            .locale_dir = env_or("PLANVERK_LOCALEDIR", locale_dir),
+                            .trusted_proxy = o.trusted_proxy,
+                            .cache = !o.no_cache};
+    pv_app app;
+    if (web_app_create(&app, &app_opts, err, sizeof err) != 0) {
+        fprintf(stderr, "planverk serve: %s\n", err);
+        rc = 1;
+    }
     if (rc == 0) {
         http_handlers h = {web_worker_start, web_worker_stop, app_before_stop, web_handle};
-        char err[512];
         if (http_server_run(&o.http, &h, &app, err, sizeof err) != 0) {
             fprintf(stderr, "planverk serve: %s\n", err);
             rc = 1;
         }
     }
-    app_finish(&app);
+    web_app_finish(&app);
     return rc;
 }
 

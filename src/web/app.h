@@ -89,6 +89,22 @@ typedef struct pv_req {
  * callback finishes it with web_finish (web/dispatch.h). */
 #define PV_DEFERRED 1
 
+typedef struct web_app_options {
+    const char *root;          /* folder with templates/, static/, docs/, node_modules/ */
+    const char *db_path;
+    const char *locale_dir;    /* folder with nb.mo, nn.mo, en.mo */
+    const char *trusted_proxy; /* or NULL */
+    bool cache;
+    int pool_threads;          /* 0: 2 */
+} web_app_options;
+
+/* Builds the shared state; on failure returns a negative code with a message in err (app
+ * is then safe to pass to web_app_finish). */
+int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_size) PV_NODISCARD;
+/* Lets work on the pool finish and reply; the loops must still run. */
+void web_app_stopping(pv_app *app);
+void web_app_finish(pv_app *app);
+
 /* The translation of msgid in the request's language. */
 #define T(r, msgid) i18n_get((r)->app->i18n, (r)->lang, (msgid))
 

@@ -1,0 +1,80 @@
+/* Creating and freeing what every event loop shares (pv_app): catalogs, templates, the
+ * OpenAPI text, static mounts, the worker pool. Used by `planverk serve` and by tests that
+ * run the real request pipeline in-process.
+ * Layer: web. */
+#include "web/app.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/file.h"
+#include "core/secret.h"
+#include "web/markdown.h"
+
+int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_size)
+{
+    char path[PATH_MAX];
+    memset(app, 0, sizeof *app);
+    app->root = pv_strdup(o->root);
+    app->db_path = pv_strdup(o->db_path);
+    app->cache = o->cache;
+    app->trusted_proxy = o->trusted_proxy ? pv_strdup(o->trusted_proxy) : NULL;
+    app->i18n = i18n_create(o->locale_dir, err, err_size);
+    if (!app->i18n)
+        return PV_EIO;
+    snprintf(path, sizeof path, "%s/templates", o->root);
+    char msg[768];
+    app->templates = templates_load(path, app->i18n, msg, sizeof msg);
+    if (!app->templates) {
+        snprintf(err, err_size, "template %s", msg);
+        return PV_EINVAL;
+    }
+    snprintf(path, sizeof path, "%s/docs/api/openapi.json", o->root);
+    buf doc = BUF_INIT;
+    if (pv_read_file(path, 1u << 20, &doc) != 0) {
+        snprintf(err, err_size, "%s: cannot read it", path);
+        buf_finish(&doc);
+        return PV_EIO;
+    }
+    app->openapi_len = doc.len;
+    app->openapi = buf_steal(&doc);
+    snprintf(path, sizeof path, "%s/node_modules/@digdir/designsystemet-css/dist", o->root);
+    app->mounts[0] = (static_mount){"/static/ds/", pv_strdup(path)};
+    snprintf(path, sizeof path, "%s/static", o->root);
+    app->mounts[1] = (static_mount){"/static/", pv_strdup(path)};
+    markdown_init();
+    /* A hash of a random password: a sign-in for an unknown account is checked against it,
+     * so it takes as long as one for a real account. */
+    char random_password[SECRET_TOKEN_CHARS + 1], dummy[SECRET_PASSWORD_HASH_MAX];
+    secret_token(random_password);
+    if (secret_password_hash(random_password, dummy) != 0) {
+        snprintf(err, err_size, "not enough memory to hash passwords");
+        return PV_ELIMIT;
+    }
+    app->dummy_hash = pv_strdup(dummy);
+    app->pool = pool_create(o->pool_threads > 0 ? o->pool_threads : 2);
+    return PV_OK;
+}
+
+void web_app_stopping(pv_app *app)
+{
+    if (app->pool)
+        pool_drain(app->pool);
+}
+
+void web_app_finish(pv_app *app)
+{
+    pool_destroy(app->pool);
+    free(app->trusted_proxy);
+    free(app->dummy_hash);
+    templates_destroy(app->templates);
+    i18n_destroy(app->i18n);
+    free(app->openapi);
+    free(app->root);
+    free(app->db_path);
+    for (size_t i = 0; i < PV_ARRAY_LEN(app->mounts); i++)
+        free(app->mounts[i].dir);
+    memset(app, 0, sizeof *app);
+}
