@@ -11,10 +11,14 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const bin = process.env.PLANVERK_BIN || path.join(root, 'build/planverk');
 
-/** Runs the planverk CLI; returns { status, stdout, stderr }. */
+/**
+ * Runs the planverk CLI; returns { status, stdout, stderr }. options.input is written to its
+ * standard input (e.g. a password for `user add --password-stdin`).
+ */
 export function cli(args, options = {}) {
   try {
-    const stdout = execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const stdin = options.input === undefined ? 'ignore' : 'pipe';
+    const stdout = execFileSync(bin, args, { encoding: 'utf8', stdio: [stdin, 'pipe', 'pipe'], ...options });
     return { status: 0, stdout, stderr: '' };
   } catch (e) {
     return { status: e.status, stdout: e.stdout?.toString() ?? '', stderr: e.stderr?.toString() ?? '' };
