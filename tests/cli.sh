@@ -113,4 +113,73 @@ after=$(plans_in "$tmp/kill.db")
 check "an import killed with SIGKILL leaves all or nothing ($before → $after plans)" test "$after" = "$before" -o "$after" = "$((before + 20000))"
 check "the database is intact after SIGKILL" test "$(sqlite3 "$tmp/kill.db" 'PRAGMA integrity_check')" = ok
 
+# ---- planverk user: staff accounts
+udb=$tmp/users.db
+pw='en lang og god setning'
+run user --help
+check "user --help prints its usage" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'usage: planverk user')"
+run user --db "$udb"
+check "user without an action prints the usage, exit 2" test $status -eq 2 -a -n "$(printf '%s' "$err" | grep 'usage: planverk user')"
+printf '%s\n' "$pw" | "$bin" user add --db "$udb" --email ada@moss.kommune.no --name "Ada Admin" --role admin --password-stdin >"$tmp/out" 2>"$tmp/err"
+status=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+check "user add --password-stdin adds the user" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep '^added user 1: ada@moss.kommune.no$')"
+check "user add --password-stdin prints no link" test -z "$(printf '%s' "$out" | grep 'lenke')"
+check "the password is stored only as an Argon2id hash" test "$(sqlite3 "$udb" "SELECT substr(password_hash, 1, 10) FROM user WHERE id = 1")" = '$argon2id$'
+check "the password appears nowhere in the database" test -z "$(sqlite3 "$udb" .dump | grep -F "$pw")"
+run user add --db "$udb" --email pia@moss.kommune.no --name "Pia Planlegger" --role planlegger,leser --base-url https://planer.moss.kommune.no/
+check "user add without a password prints a one-time link under --base-url" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep -E '^one-time sign-in link \(valid 72 hours\): https://planer\.moss\.kommune\.no/logg-inn/lenke/[A-Za-z0-9_-]{43}$')"
+link_token=$(printf '%s' "$out" | grep -oE '[A-Za-z0-9_-]{43}$')
+check "the link's token is not in the database (only its hash)" test -z "$(sqlite3 "$udb" .dump | grep -F "$link_token")" -a "$(sqlite3 "$udb" "SELECT count(*) FROM signin_link WHERE length(token_hash) = 32")" = 1
+PLANVERK_BASE_URL=http://intern.moss.kommune.no:8080 "$bin" user link pia@moss.kommune.no --db "$udb" >"$tmp/out" 2>"$tmp/err"
+status=$?; out=$(cat "$tmp/out")
+check "user link prints a new link under \$PLANVERK_BASE_URL" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep -E '^one-time sign-in link \(valid 72 hours\): http://intern\.moss\.kommune\.no:8080/logg-inn/lenke/[A-Za-z0-9_-]{43}$')"
+check "two links differ" test "$(printf '%s' "$out" | grep -oE '[A-Za-z0-9_-]{43}$')" != "$link_token"
+run user list --db "$udb"
+check "user list shows each user with roles and state" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep -E '^1 +ada@moss\.kommune\.no +Ada Admin +admin +active$')" -a -n "$(printf '%s' "$out" | grep -E '^2 +pia@moss\.kommune\.no +Pia Planlegger +leser,planlegger +no password yet$')"
+run user set-role pia@moss.kommune.no radgiver,leser --db "$udb"
+check "user set-role replaces the roles" test $status -eq 0 -a -n "$("$bin" user list --db "$udb" | grep -E '^2 .* leser,radgiver +no password yet$')"
+run user disable pia@moss.kommune.no --db "$udb"
+check "user disable marks the user disabled" test $status -eq 0 -a -n "$("$bin" user list --db "$udb" | grep -E '^2 .* disabled$')"
+run user enable pia@moss.kommune.no --db "$udb"
+check "user enable undoes it" test $status -eq 0 -a -n "$("$bin" user list --db "$udb" | grep -E '^2 .* no password yet$')"
+sqlite3 "$udb" "UPDATE user SET failures = 10, failures_first_at = strftime('%s','now'), failures_last_at = strftime('%s','now'), locked_until = strftime('%s','now') + 900 WHERE id = 1"
+check "a locked account is listed as locked" test -n "$("$bin" user list --db "$udb" | grep -E '^1 .* locked$')"
+run user unlock ada@moss.kommune.no --db "$udb"
+check "user unlock lifts the lock and forgets the failures" test $status -eq 0 -a -n "$("$bin" user list --db "$udb" | grep -E '^1 .* active$')" -a "$(sqlite3 "$udb" "SELECT failures || ',' || locked_until FROM user WHERE id = 1")" = "0,0"
+check "each change is an audit event by «cli», in order" test "$(sqlite3 "$udb" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_event WHERE actor = 'cli' ORDER BY id)")" = "user.add user.add user.link user.link user.roles user.disable user.enable user.unlock"
+check "the audit trail holds no password, hash or link" test -z "$(sqlite3 "$udb" "SELECT changes FROM audit_event" | grep -E -e '\$argon2' -e "$link_token" -e "$pw")"
+check "the audit trail says a password was given, not what" test "$(sqlite3 "$udb" "SELECT json_extract(changes, '\$.password[1]') FROM audit_event WHERE action = 'user.add' AND object_id = '1'")" = 1
+
+# errors: one line, exit 1 (a runtime problem) or 2 (a usage error), nothing written
+events=$(sqlite3 "$udb" "SELECT count(*) FROM audit_event")
+run user add --db "$udb" --email ny@moss.kommune.no --name Ny --role sjef
+check "an unknown role is refused, one line, exit 2" test $status -eq 2 -a "$(lines "$err")" -eq 1 -a -n "$(printf '%s' "$err" | grep sjef)"
+run user set-role pia@moss.kommune.no admin,sjef --db "$udb"
+check "an unknown role in set-role is refused, one line, exit 2" test $status -eq 2 -a "$(lines "$err")" -eq 1
+run user disable ingen@moss.kommune.no --db "$udb"
+check "an unknown user is named, one line, exit 1" test $status -eq 1 -a "$(lines "$err")" -eq 1 -a -n "$(printf '%s' "$err" | grep 'ingen@moss.kommune.no: no such user')"
+for action in enable unlock link; do
+    run user "$action" ingen@moss.kommune.no --db "$udb"
+    check "user $action of an unknown user: one line, exit 1" test $status -eq 1 -a "$(lines "$err")" -eq 1
+done
+run user add --db "$udb" --email PIA@moss.kommune.no --name "Pia igjen" --role leser
+check "a taken e-mail (in any case) is refused, one line, exit 1" test $status -eq 1 -a "$(lines "$err")" -eq 1 -a -n "$(printf '%s' "$err" | grep 'exists already')"
+printf 'for kort\n' | "$bin" user add --db "$udb" --email kort@moss.kommune.no --name Kort --role leser --password-stdin >"$tmp/out" 2>"$tmp/err"
+status=$?; err=$(cat "$tmp/err")
+check "a short password is refused, one line, exit 1" test $status -eq 1 -a "$(lines "$err")" -eq 1 -a -n "$(printf '%s' "$err" | grep -E '12')"
+"$bin" user add --db "$udb" --email tom@moss.kommune.no --name Tom --role leser --password-stdin </dev/null >"$tmp/out" 2>"$tmp/err"
+status=$?; err=$(cat "$tmp/err")
+check "no password on standard input is refused, one line, exit 1" test $status -eq 1 -a "$(lines "$err")" -eq 1
+run user add --db "$udb" --email ikke-en-adresse --name X --role leser
+check "a malformed e-mail is refused, one line, exit 2" test $status -eq 2 -a "$(lines "$err")" -eq 1
+run user add --db "$udb" --name X --role leser
+check "add without --email is refused, one line, exit 2" test $status -eq 2 -a "$(lines "$err")" -eq 1
+run user promote ada@moss.kommune.no --db "$udb"
+check "an unknown user action is refused, one line, exit 2" test $status -eq 2 -a "$(lines "$err")" -eq 1
+run user disable --db "$udb"
+check "disable without an e-mail is refused, one line, exit 2" test $status -eq 2 -a "$(lines "$err")" -eq 1
+run user list --db "$tmp/no-users.db"
+check "user list of a missing database says so, exit 1, and creates nothing" test $status -eq 1 -a ! -e "$tmp/no-users.db"
+check "the refused commands wrote nothing" test "$(sqlite3 "$udb" "SELECT count(*) FROM audit_event")" = "$events" -a "$(sqlite3 "$udb" "SELECT count(*) FROM user")" = 2
+
 echo "1..$n"

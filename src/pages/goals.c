@@ -1,12 +1,14 @@
 /* /mal: the goal tree (visjon → hovedmål → delmål), with the plans that serve each goal and
  * the indicators with baseline and target; then goals without a stated parent, grouped by
- * plan and theme; then indicators that the data tie to a plan but to no goal.
+ * plan and theme; then indicators that the data tie to a plan but to no goal. Goals the staff
+ * have retired are left out.
  * Layer: pages. */
 #include <stdio.h>
 #include <string.h>
 
 #include "pages/pages.h"
 #include "store/goals.h"
+#include "store/goals_edit.h"
 
 const char *page_level_label(pv_req *r, const char *level)
 {
@@ -140,15 +142,36 @@ static json_t *group_for(json_t *groups, const char *prefix, const char *name,
     return items;
 }
 
+/* Leaves out the goals the staff have retired, and drops them from the indicators' goals
+ * (an indicator left without a goal is then listed under its plan). */
+static void hide_retired(json_t *goals, json_t *indicators, json_t *retired)
+{
+    for (size_t i = json_array_size(goals); i-- > 0;)
+        if (has_string(retired, json_string_value(json_object_get(json_array_get(goals, i), "id"))))
+            json_array_remove(goals, i);
+    size_t i;
+    json_t *ind;
+    json_array_foreach(indicators, i, ind) {
+        json_t *ids = json_object_get(ind, "goal_ids");
+        for (size_t j = json_array_size(ids); j-- > 0;)
+            if (has_string(retired, json_string_value(json_array_get(ids, j))))
+                json_array_remove(ids, j);
+    }
+}
+
 int page_goals(pv_req *r, json_t **vm_out)
 {
-    json_t *goals = NULL, *links = NULL, *indicators = NULL;
+    json_t *goals = NULL, *links = NULL, *indicators = NULL, *retired = NULL;
     if (store_goals(r->w->db, &goals) != 0 || store_goal_plans(r->w->db, &links) != 0 ||
-        store_indicators(r->w->db, &indicators) != 0) {
+        store_indicators(r->w->db, &indicators) != 0 ||
+        store_goals_retired(r->w->db, &retired) != 0) {
         json_decref(goals);
         json_decref(links);
+        json_decref(indicators);
         return 500;
     }
+    hide_retired(goals, indicators, retired);
+    json_decref(retired);
     json_t *trees = json_array(), *loose = json_array(), *plan_indicators = json_array();
     size_t i;
     json_t *g;

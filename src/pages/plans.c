@@ -1,5 +1,6 @@
 /* The plan portfolio: /planer (the list, grouped by theme, with filters and status counts)
- * and /planer/{slug} (one plan with goals, links, focus areas and measures with costs).
+ * and /planer/{slug} (one plan with goals, links, focus areas and measures with costs; for a
+ * signed-in staff member also the plan's change history).
  * Layer: pages. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 #include "domain/costs.h"
 #include "domain/plan.h"
 #include "pages/pages.h"
+#include "pages/portfolio.h"
 #include "store/plans.h"
+#include "store/plans_edit.h"
 #include "web/markdown.h"
 
 /* ---------------------------------------------------------------- /planer */
@@ -318,7 +321,7 @@ static json_t *focus_area_view(pv_req *r, json_t *area, json_t *measures, json_t
     json_t *headings = json_array();
     int items = 0;
     for (int h = 0; h < HEADING_COUNT; h++) {
-        json_t *text = h == HEADING_HER_ER_VI && area ? json_object_get(area, "her_er_vi") : NULL;
+        json_t *text = area ? json_object_get(area, plan_heading_keys[h]) : NULL;
         size_t n = json_array_size(by_heading[h]);
         items += (int)n + (json_is_string(text) ? 1 : 0);
         json_array_append_new(
@@ -410,6 +413,25 @@ static json_t *indicators_view(pv_req *r, json_t *indicators)
     return out;
 }
 
+/* Gives each focus area of plan its texts under «slik vil vi ha det», «slik kommer vi dit»
+ * and «slik gjør vi det» (store_plan_get reads only «her er vi»). */
+static int add_heading_texts(pv_req *r, const char *id, json_t *plan)
+{
+    json_t *texts;
+    if (store_focus_areas(r->w->db, id, &texts) != 0)
+        return PV_EDB;
+    size_t i, j;
+    json_t *area, *t;
+    json_array_foreach(json_object_get(plan, "focus_areas"), i, area)
+        json_array_foreach(texts, j, t)
+            if (json_equal(json_object_get(t, "id"), json_object_get(area, "id")))
+                for (int h = HEADING_SLIK_VIL_VI; h < HEADING_COUNT; h++)
+                    json_object_set(area, plan_heading_keys[h],
+                                    json_object_get(t, plan_heading_keys[h]));
+    json_decref(texts);
+    return PV_OK;
+}
+
 int page_plan(pv_req *r, json_t **vm_out)
 {
     const char *id = r->params[0];
@@ -419,6 +441,10 @@ int page_plan(pv_req *r, json_t **vm_out)
     int rc = store_plan_get(r->w->db, id, &plan);
     if (rc == PV_ENOTFOUND)
         return 404;
+    if (rc == 0 && add_heading_texts(r, id, plan) != 0) {
+        json_decref(plan);
+        rc = PV_EDB;
+    }
     if (rc != 0)
         return 500;
     json_t *view = page_plan_summary(r, plan);
@@ -447,6 +473,14 @@ int page_plan(pv_req *r, json_t **vm_out)
     set_presence(vm, lists, PV_ARRAY_LEN(lists));
     json_decref(years);
     json_decref(plan);
+    if (r->user) { /* staff see the plan's change history (never cached: r->user is set) */
+        json_t *staff = portfolio_plan_staff_view(r, id);
+        if (!staff) {
+            json_decref(vm);
+            return 500;
+        }
+        json_object_set_new(vm, "staff", staff);
+    }
     *vm_out = vm;
     return 200;
 }

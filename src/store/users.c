@@ -199,18 +199,24 @@ int store_user_add(store *s, const actor *who, int64_t now, const char *email,
     return finish(s, rc);
 }
 
-int store_user_set_roles(store *s, const actor *who, int64_t now, int64_t id, unsigned roles)
+/* The change of roles with its audit event, inside the caller's transaction. */
+static int set_roles(store *s, const actor *who, int64_t now, int64_t id, unsigned roles)
 {
     user_row before;
-    if (store_begin(s) != 0)
-        return PV_EDB;
     int rc = store_user_by_id(s, id, &before);
     if (rc == 0)
         rc = write_roles(s, id, roles);
     if (rc == 0)
         rc = audit_user(s, who, now, "user.roles", id,
                         json_pack("{s:[oo]}", "roles", roles_json(before.roles), roles_json(roles)));
-    return finish(s, rc);
+    return rc;
+}
+
+int store_user_set_roles(store *s, const actor *who, int64_t now, int64_t id, unsigned roles)
+{
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    return finish(s, set_roles(s, who, now, id, roles));
 }
 
 static int end_sessions(store *s, int64_t id, const uint8_t *keep)
@@ -226,11 +232,10 @@ static int end_sessions(store *s, int64_t id, const uint8_t *keep)
     return done(st);
 }
 
-int store_user_set_disabled(store *s, const actor *who, int64_t now, int64_t id, bool disabled)
+/* Disabling or enabling with its audit event, inside the caller's transaction. */
+static int set_disabled(store *s, const actor *who, int64_t now, int64_t id, bool disabled)
 {
     user_row before;
-    if (store_begin(s) != 0)
-        return PV_EDB;
     int rc = store_user_by_id(s, id, &before);
     sqlite3_stmt *st = rc == 0 ? store_prepare(s, SQL_SET_DISABLED) : NULL;
     if (st) {
@@ -245,7 +250,40 @@ int store_user_set_disabled(store *s, const actor *who, int64_t now, int64_t id,
     if (rc == 0)
         rc = audit_user(s, who, now, disabled ? "user.disable" : "user.enable", id,
                         json_pack("{s:[bb]}", "disabled", before.disabled, disabled));
-    return finish(s, rc);
+    return rc;
+}
+
+int store_user_set_disabled(store *s, const actor *who, int64_t now, int64_t id, bool disabled)
+{
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    return finish(s, set_disabled(s, who, now, id, disabled));
+}
+
+/* PV_ECONFLICT when no user is an active admin (checked inside the transaction that made a
+ * change, so that it is undone). */
+static int an_admin_remains(store *s, int rc)
+{
+    int64_t admins = 0;
+    if (rc == 0)
+        rc = store_active_admins(s, &admins);
+    return rc == 0 && admins < 1 ? PV_ECONFLICT : rc;
+}
+
+int store_user_set_roles_keep_admin(store *s, const actor *who, int64_t now, int64_t id,
+                                    unsigned roles)
+{
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    return finish(s, an_admin_remains(s, set_roles(s, who, now, id, roles)));
+}
+
+int store_user_set_disabled_keep_admin(store *s, const actor *who, int64_t now, int64_t id,
+                                       bool disabled)
+{
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    return finish(s, an_admin_remains(s, set_disabled(s, who, now, id, disabled)));
 }
 
 int store_user_set_password(store *s, const actor *who, int64_t now, int64_t id,
@@ -358,6 +396,17 @@ int store_signin_failed(store *s, const actor *who, int64_t now, int64_t user_id
                                 user_id ? object_id : NULL, changes);
         json_decref(changes);
     }
+    return finish(s, rc);
+}
+
+int store_password_failed(store *s, const actor *who, int64_t now, const auth_failures *account)
+{
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    int rc = save_failures(s, who->user_id, account);
+    if (rc == 0)
+        rc = audit_user(s, who, now, "user.password_failed", who->user_id,
+                        json_pack("{s:[nI]}", "failures", (json_int_t)account->count));
     return finish(s, rc);
 }
 

@@ -46,6 +46,13 @@ int store_user_set_disabled(store *s, const actor *who, int64_t now, int64_t id,
 int store_user_set_password(store *s, const actor *who, int64_t now, int64_t id,
                             const char *password_hash,
                             const uint8_t keep[SECRET_HASH_BYTES]) PV_NODISCARD;
+/* As store_user_set_roles and store_user_set_disabled, but refused with PV_ECONFLICT, and
+ * nothing changed, when no active admin would remain. The count is taken inside the same
+ * transaction as the change, so two admins cannot take the role from each other at once. */
+int store_user_set_roles_keep_admin(store *s, const actor *who, int64_t now, int64_t id,
+                                    unsigned roles) PV_NODISCARD;
+int store_user_set_disabled_keep_admin(store *s, const actor *who, int64_t now, int64_t id,
+                                       bool disabled) PV_NODISCARD;
 /* Lifts a lock and forgets the failures. */
 int store_user_unlock(store *s, const actor *who, int64_t now, int64_t id) PV_NODISCARD;
 
@@ -60,6 +67,11 @@ int store_signin_failed(store *s, const actor *who, int64_t now, int64_t user_id
 int store_signin_ok(store *s, const actor *who, int64_t now,
                     const uint8_t session_hash[SECRET_HASH_BYTES], const char *csrf) PV_NODISCARD;
 int store_address_failures(store *s, const char *address, auth_failures *out) PV_NODISCARD;
+/* Records a wrong current password given by a signed-in user (who) changing their own: the
+ * account's failures, so that guessing is throttled and locks as signing in does, and the
+ * audit event «user.password_failed». */
+int store_password_failed(store *s, const actor *who, int64_t now,
+                          const auth_failures *account) PV_NODISCARD;
 
 /* ---- sessions */
 

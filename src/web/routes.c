@@ -4,7 +4,9 @@
  * every non-public route is called anonymously, with the wrong role and without its CSRF
  * token. */
 #include "domain/auth.h"
+#include "pages/admin.h"
 #include "pages/pages.h"
+#include "pages/portfolio.h"
 
 #define PUBLIC .access = ACCESS_PUBLIC
 #define SIGNED_IN .access = ACCESS_SIGNED_IN
