@@ -539,7 +539,10 @@ static int user_add(store *db, const user_opts *o)
         char password[SECRET_PASSWORD_MAX_BYTES + 2];
         const char *problem = read_password(password, sizeof password) != 0
                                   ? "no password on standard input"
-                                  : auth_password_problem(password);
+                              : auth_password_problem(password)
+                                  ? "the password must have at least 12 characters (at most "
+                                    "1024 bytes of UTF-8)"
+                                  : NULL;
         if (!problem && secret_password_hash(password, hash) != 0)
             problem = "not enough memory to hash the password";
         secret_wipe(password, sizeof password);

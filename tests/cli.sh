@@ -83,13 +83,16 @@ JSON
 run import --db "$db" "$tmp/plans.json"
 check "a valid plans.json is imported" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'imported 1 plans')"
 
-# ---- export → import → export is stable
+# ---- export → import → export is stable, retired goals and heading texts included
+sqlite3 "$db" "UPDATE goal SET retired = 1 WHERE id = 'mop-sarbare-grupper';
+  UPDATE focus_area SET slik_vil_vi_ha_det = 'Seniorer i Moss er trygge.' WHERE name = 'Helsehjelp'"
 run export --db "$db" --output "$tmp/one.json"
 check "export writes a bundle" test $status -eq 0 -a -s "$tmp/one.json"
 run import --db "$tmp/copy.db" "$tmp/one.json"
 check "the export bundle imports into an empty database" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'imported 59 plans, 49 goals, 9 indicators, 216 measures')"
 run export --db "$tmp/copy.db" --output "$tmp/two.json"
 check "export of the copy equals the original export" cmp -s "$tmp/one.json" "$tmp/two.json"
+check "the copy keeps the retired goal and the heading text" test "$(sqlite3 "$tmp/copy.db" "SELECT retired FROM goal WHERE id = 'mop-sarbare-grupper'")$(sqlite3 "$tmp/copy.db" "SELECT count(*) FROM focus_area WHERE slik_vil_vi_ha_det LIKE 'Seniorer%'")" = 11
 
 # ---- an import killed with SIGKILL leaves the database as it was before or after, never
 # half-written: the import is one transaction in WAL mode.

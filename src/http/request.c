@@ -56,6 +56,7 @@ const char *http_reason(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
     case 303: return "See Other";
     case 304: return "Not Modified";
     case 400: return "Bad Request";

@@ -42,15 +42,20 @@ int url_decode(const char *s, size_t n, bool plus_is_space, buf *out)
     return PV_OK;
 }
 
-static int add_param(url_query *q, const char *k, size_t klen, const char *v, size_t vlen)
+typedef struct limits {
+    size_t fields, value;
+} limits;
+
+static int add_param(url_query *q, const limits *lim, const char *k, size_t klen, const char *v,
+                     size_t vlen)
 {
-    if (q->n >= URL_MAX_PARAMS)
+    if (q->n >= lim->fields)
         return PV_ELIMIT;
     buf key = BUF_INIT, value = BUF_INIT;
     int rc = url_decode(k, klen, true, &key);
     if (rc == 0)
         rc = url_decode(v, vlen, true, &value);
-    if (rc == 0 && (key.len > URL_MAX_KEY || value.len > URL_MAX_VALUE))
+    if (rc == 0 && (key.len > URL_MAX_KEY || value.len > lim->value))
         rc = PV_ELIMIT;
     if (rc != 0) {
         buf_finish(&key);
@@ -64,7 +69,7 @@ static int add_param(url_query *q, const char *k, size_t klen, const char *v, si
     return PV_OK;
 }
 
-int url_query_parse(const char *s, size_t n, url_query *q)
+static int parse(const char *s, size_t n, const limits *lim, url_query *q)
 {
     q->items = NULL;
     q->n = 0;
@@ -78,7 +83,7 @@ int url_query_parse(const char *s, size_t n, url_query *q)
             size_t klen = eq ? (size_t)(eq - (s + i)) : end - i;
             const char *v = eq ? eq + 1 : s + end;
             size_t vlen = eq ? (size_t)(s + end - v) : 0;
-            int rc = add_param(q, s + i, klen, v, vlen);
+            int rc = add_param(q, lim, s + i, klen, v, vlen);
             if (rc != 0) {
                 url_query_finish(q);
                 return rc;
@@ -87,6 +92,18 @@ int url_query_parse(const char *s, size_t n, url_query *q)
         i = end + 1;
     }
     return PV_OK;
+}
+
+int url_query_parse(const char *s, size_t n, url_query *q)
+{
+    static const limits query = {URL_MAX_PARAMS, URL_MAX_VALUE};
+    return parse(s, n, &query, q);
+}
+
+int url_form_parse(const char *s, size_t n, url_query *q)
+{
+    static const limits form = {FORM_MAX_FIELDS, FORM_MAX_VALUE};
+    return parse(s, n, &form, q);
 }
 
 void url_query_finish(url_query *q)

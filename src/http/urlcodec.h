@@ -8,6 +8,8 @@
 #define URL_MAX_PARAMS 32     /* query parameters per request */
 #define URL_MAX_KEY 64        /* bytes in a decoded parameter name */
 #define URL_MAX_VALUE 2048    /* bytes in a decoded parameter value */
+#define FORM_MAX_FIELDS 1000  /* fields of a form body (many checkboxes) */
+#define FORM_MAX_VALUE (1u << 20) /* bytes in one decoded form field (a long purpose) */
 
 typedef struct url_param {
     char *key;
@@ -29,6 +31,8 @@ int url_decode(const char *s, size_t n, bool plus_is_space, buf *out) PV_NODISCA
  * (too many parameters, key or value too long); q is then empty. Free with
  * url_query_finish. */
 int url_query_parse(const char *s, size_t n, url_query *q) PV_NODISCARD;
+/* As url_query_parse, with the larger limits of a form body (FORM_MAX_*). */
+int url_form_parse(const char *s, size_t n, url_query *q) PV_NODISCARD;
 void url_query_finish(url_query *q);
 
 /* The value of the first parameter named key, or NULL. */

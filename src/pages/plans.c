@@ -11,7 +11,6 @@
 #include "pages/pages.h"
 #include "pages/portfolio.h"
 #include "store/plans.h"
-#include "store/plans_edit.h"
 #include "web/markdown.h"
 
 /* ---------------------------------------------------------------- /planer */
@@ -413,25 +412,6 @@ static json_t *indicators_view(pv_req *r, json_t *indicators)
     return out;
 }
 
-/* Gives each focus area of plan its texts under «slik vil vi ha det», «slik kommer vi dit»
- * and «slik gjør vi det» (store_plan_get reads only «her er vi»). */
-static int add_heading_texts(pv_req *r, const char *id, json_t *plan)
-{
-    json_t *texts;
-    if (store_focus_areas(r->w->db, id, &texts) != 0)
-        return PV_EDB;
-    size_t i, j;
-    json_t *area, *t;
-    json_array_foreach(json_object_get(plan, "focus_areas"), i, area)
-        json_array_foreach(texts, j, t)
-            if (json_equal(json_object_get(t, "id"), json_object_get(area, "id")))
-                for (int h = HEADING_SLIK_VIL_VI; h < HEADING_COUNT; h++)
-                    json_object_set(area, plan_heading_keys[h],
-                                    json_object_get(t, plan_heading_keys[h]));
-    json_decref(texts);
-    return PV_OK;
-}
-
 int page_plan(pv_req *r, json_t **vm_out)
 {
     const char *id = r->params[0];
@@ -441,10 +421,6 @@ int page_plan(pv_req *r, json_t **vm_out)
     int rc = store_plan_get(r->w->db, id, &plan);
     if (rc == PV_ENOTFOUND)
         return 404;
-    if (rc == 0 && add_heading_texts(r, id, plan) != 0) {
-        json_decref(plan);
-        rc = PV_EDB;
-    }
     if (rc != 0)
         return 500;
     json_t *view = page_plan_summary(r, plan);

@@ -62,11 +62,17 @@ json_t *site_context(pv_req *r)
     if (r->user) { /* the header shows who is signed in, and the sign-out form */
         buf roles = BUF_INIT;
         auth_roles_format(r->user->roles, &roles);
-        json_object_set_new(site, "me",
-                            json_pack("{s:s, s:s, s:s, s:b}", "name", r->user->name, "email",
-                                      r->user->email, "roles", buf_cstr(&roles), "admin",
-                                      (r->user->roles & ROLE_ADMIN) != 0));
-        json_object_set_new(site, "csrf", json_string(r->user->csrf));
+        unsigned roles_bits = r->user->roles;
+        json_object_set_new(
+            site, "me",
+            json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b}", "name", r->user->name, "email",
+                      r->user->email, "roles", buf_cstr(&roles), "admin",
+                      (roles_bits & ROLE_ADMIN) != 0, "planner",
+                      (roles_bits & ROLE_PLANLEGGER) != 0, "reads_log",
+                      (roles_bits & (ROLE_ADMIN | ROLE_RADGIVER)) != 0, "session",
+                      !r->user->via_token));
+        if (!r->user->via_token) /* forms of a cookie session carry its CSRF token */
+            json_object_set_new(site, "csrf", json_string(r->user->csrf));
         buf_finish(&roles);
     }
     buf_finish(&here);

@@ -19,12 +19,17 @@ static const char SQL_PLANS[] =
     "   FROM (SELECT other_id, relation FROM plan_relation WHERE plan_id = p.id"
     "   ORDER BY position)),"
     " (SELECT json_group_array(goal_id) FROM (SELECT goal_id FROM plan_goal"
-    "   WHERE plan_id = p.id AND basis = 'oppgitt' ORDER BY goal_id))"
+    "   WHERE plan_id = p.id AND basis = 'oppgitt' ORDER BY goal_id)),"
+    " (SELECT json_group_array(json_object('name', name, 'her_er_vi', her_er_vi,"
+    "   'slik_vil_vi_ha_det', slik_vil_vi_ha_det, 'slik_kommer_vi_dit', slik_kommer_vi_dit,"
+    "   'slik_gjor_vi_det', slik_gjor_vi_det)) FROM (SELECT * FROM focus_area"
+    "   WHERE plan_id = p.id AND coalesce(her_er_vi, slik_vil_vi_ha_det, slik_kommer_vi_dit,"
+    "   slik_gjor_vi_det) IS NOT NULL ORDER BY position))"
     " FROM plan p LEFT JOIN theme t ON t.id = p.theme_id ORDER BY p.position";
 
 static const char SQL_GOALS[] =
-    "SELECT id, text, level, parent_id, plan_id, lead_in, themes, focus_areas, notes, source"
-    " FROM goal ORDER BY position";
+    "SELECT id, text, level, parent_id, plan_id, lead_in, themes, focus_areas, notes, source,"
+    " retired FROM goal ORDER BY position";
 
 static const char SQL_INDICATORS[] =
     "SELECT id, text, unit, comparator, plan_id,"
@@ -74,6 +79,13 @@ static int dump(store *s, const char *sql, const column *cols, size_t n, json_t 
     return rc == SQLITE_DONE ? PV_OK : PV_EDB;
 }
 
+/* A goal says "retired": true only when it is (data/moss has no such field). */
+static void fix_goal(sqlite3_stmt *st, json_t *rec)
+{
+    if (sqlite3_column_int(st, 10))
+        json_object_set_new(rec, "retired", json_true());
+}
+
 /* Drops the null "text" of a baseline so the record reads like data/moss. */
 static void fix_indicator(sqlite3_stmt *st, json_t *rec)
 {
@@ -100,10 +112,11 @@ int store_export(store *s, json_t **out)
         {"owner_unit", 0}, {"purpose", 0}, {"seed_description", 0}, {"focus_areas_label", 0},
         {"focus_areas", 1}, {"type_variants", 1}, {"notes", 1}, {"source", 1},
         {"focus_areas_seed", 1}, {"parent_plans", 1}, {"parent_evidence", 1},
-        {"relations", 1}, {"goal_ids", 1}};
+        {"relations", 1}, {"goal_ids", 1}, {"focus_area_texts", 1}};
     static const column goal_cols[] = {
         {"id", 0}, {"text", 0}, {"level", 0}, {"parent_id", 0}, {"plan_id", 0},
-        {"lead_in", 0}, {"themes", 1}, {"focus_areas", 1}, {"notes", 1}, {"source", 1}};
+        {"lead_in", 0}, {"themes", 1}, {"focus_areas", 1}, {"notes", 1}, {"source", 1},
+        {NULL, 0}};
     static const column indicator_cols[] = {
         {"id", 0}, {"text", 0}, {"unit", 0}, {"comparator", 0}, {"plan_id", 0},
         {"baseline", 1}, {"target", 1}, {"goal_ids", 1}, {"measure_ids", 1}, {"notes", 1},
@@ -123,7 +136,7 @@ int store_export(store *s, json_t **out)
     json_object_set_new(bundle, "measures", measures);
     int rc = dump(s, SQL_PLANS, plan_cols, PV_ARRAY_LEN(plan_cols), plans, NULL);
     if (rc == 0)
-        rc = dump(s, SQL_GOALS, goal_cols, PV_ARRAY_LEN(goal_cols), goals, NULL);
+        rc = dump(s, SQL_GOALS, goal_cols, PV_ARRAY_LEN(goal_cols), goals, fix_goal);
     if (rc == 0)
         rc = dump(s, SQL_INDICATORS, indicator_cols, PV_ARRAY_LEN(indicator_cols), indicators,
                   fix_indicator);

@@ -30,6 +30,7 @@ typedef enum vtype {
     V_ENUM_OPT,  /* null or one of allowed */
     V_YEAR_OPT,  /* integer 1800..2200 or null */
     V_INT_OPT,   /* integer 0..1000000 or null */
+    V_BOOL_OPT,  /* true, false or null */
     V_NUM_OPT,   /* number or null */
     V_OBJECT,    /* object checked by sub rules (absent allowed) */
     V_LIST,      /* array of objects checked by sub rules */
@@ -61,6 +62,12 @@ static const rule link_rules[] = {
 static const rule value_rules[] = {
     R("value", V_NUM_OPT, 0), R("year", V_YEAR_OPT, 0), R("text", V_TEXT_OPT, 2000), END};
 
+/* The texts of a focus area under its four headings (the export writes them). */
+static const rule area_text_rules[] = {
+    R("name", V_TEXT, 500), R("her_er_vi", V_TEXT_OPT, 20000),
+    R("slik_vil_vi_ha_det", V_TEXT_OPT, 20000), R("slik_kommer_vi_dit", V_TEXT_OPT, 20000),
+    R("slik_gjor_vi_det", V_TEXT_OPT, 20000), END};
+
 static const rule plan_rules[] = {
     R("id", V_ID, 0), R("name", V_TEXT, 300), R("abbreviation", V_TEXT_OPT, 50),
     R("type", V_TEXT_OPT, 100), R("status", V_TEXT_OPT, 100), R("status_detail", V_TEXT_OPT, 500),
@@ -72,14 +79,15 @@ static const rule plan_rules[] = {
     {"parent_evidence", V_LIST, 200, REF_NONE, NULL, link_rules},
     {"relations", V_LIST, 200, REF_NONE, NULL, link_rules},
     REFR("goal_ids", V_ID_LIST, REF_GOAL), R("type_variants", V_ANY_LIST, 100),
+    {"focus_area_texts", V_LIST, 500, REF_NONE, NULL, area_text_rules},
     R("notes", V_TEXT_LIST, 5000), R("source", V_ANY_LIST, 200), END};
 
 static const rule goal_rules[] = {
     R("id", V_ID, 0), R("text", V_TEXT, 2000), {"level", V_ENUM, 0, REF_NONE, levels, NULL},
     REFR("parent_id", V_ID_OPT, REF_GOAL), REFR("plan_id", V_ID_OPT, REF_PLAN),
     R("lead_in", V_TEXT_OPT, 200), R("themes", V_TEXT_LIST, 300),
-    R("focus_areas", V_TEXT_LIST, 500), R("notes", V_TEXT_LIST, 5000),
-    R("source", V_ANY_LIST, 200), END};
+    R("focus_areas", V_TEXT_LIST, 500), R("retired", V_BOOL_OPT, 0),
+    R("notes", V_TEXT_LIST, 5000), R("source", V_ANY_LIST, 200), END};
 
 static const rule indicator_rules[] = {
     R("id", V_ID, 0), R("text", V_TEXT, 2000), R("unit", V_TEXT_OPT, 300),
@@ -260,6 +268,8 @@ static const char *check_value(import_ctx *c, const rule *r, json_t *v, char *ms
         return NULL;
     case V_NUM_OPT:
         return missing || json_is_number(v) ? NULL : "must be a number or null";
+    case V_BOOL_OPT:
+        return missing || json_is_boolean(v) ? NULL : "must be true, false or null";
     case V_OBJECT:
         if (missing)
             return NULL;
@@ -426,12 +436,16 @@ static const char SQL_FOCUS_AREA_ID[] =
 
 static const char SQL_GOAL_UPSERT[] =
     "INSERT INTO goal (id, text, level, parent_id, plan_id, lead_in, themes, focus_areas,"
-    " notes, source, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+    " notes, source, retired, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
     " (SELECT coalesce(max(position), 0) + 1 FROM goal))"
     " ON CONFLICT(id) DO UPDATE SET text = excluded.text, level = excluded.level,"
     " parent_id = excluded.parent_id, plan_id = excluded.plan_id, lead_in = excluded.lead_in,"
     " themes = excluded.themes, focus_areas = excluded.focus_areas, notes = excluded.notes,"
-    " source = excluded.source";
+    " source = excluded.source, retired = excluded.retired";
+
+static const char SQL_FOCUS_AREA_TEXTS[] =
+    "UPDATE focus_area SET her_er_vi = ?3, slik_vil_vi_ha_det = ?4, slik_kommer_vi_dit = ?5,"
+    " slik_gjor_vi_det = ?6 WHERE plan_id = ?1 AND name = ?2";
 
 static const char SQL_INDICATOR_UPSERT[] =
     "INSERT INTO indicator (id, text, unit, comparator, baseline_value, baseline_year,"
@@ -569,6 +583,8 @@ static const char *evidence_for(json_t *rec, const char *parent_id)
     return NULL;
 }
 
+static int focus_area_id(store *s, const char *plan_id, const char *name, sqlite3_int64 *out);
+
 static int write_plan_links(store *s, json_t *rec, const char *id)
 {
     int rc = exec_id(s, SQL_PARENTS_CLEAR, id);
@@ -612,6 +628,21 @@ static int write_plan_links(store *s, json_t *rec, const char *id)
         store_bind_text(st, 1, id);
         store_bind_text(st, 2, json_string_value(v));
         sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+        rc = step_done(s, st);
+    }
+    json_array_foreach(json_object_get(rec, "focus_area_texts"), i, v) {
+        sqlite3_int64 unused;
+        if (rc == 0)
+            rc = focus_area_id(s, id, str(v, "name"), &unused); /* created when new */
+        sqlite3_stmt *st = rc == 0 ? store_prepare(s, SQL_FOCUS_AREA_TEXTS) : NULL;
+        if (!st)
+            return PV_EDB;
+        store_bind_text(st, 1, id);
+        store_bind_text(st, 2, str(v, "name"));
+        static const char *const keys[] = {"her_er_vi", "slik_vil_vi_ha_det",
+                                           "slik_kommer_vi_dit", "slik_gjor_vi_det"};
+        for (int k = 0; k < 4; k++)
+            store_bind_text(st, 3 + k, str(v, keys[k]));
         rc = step_done(s, st);
     }
     return rc;
@@ -665,6 +696,7 @@ static int write_goal(store *s, json_t *rec)
     bind_json(st, 8, json_object_get(rec, "focus_areas"));
     bind_json(st, 9, json_object_get(rec, "notes"));
     bind_json(st, 10, json_object_get(rec, "source"));
+    sqlite3_bind_int(st, 11, json_is_true(json_object_get(rec, "retired")));
     return step_done(s, st);
 }
 

@@ -67,12 +67,13 @@ static const char SQL_RELATIONS[] =
 
 static const char SQL_PLAN_GOALS[] =
     "SELECT g.id, g.text, g.level, g.lead_in, pg.basis FROM plan_goal pg"
-    " JOIN goal g ON g.id = pg.goal_id WHERE pg.plan_id = ?1"
+    " JOIN goal g ON g.id = pg.goal_id WHERE pg.plan_id = ?1 AND g.retired = 0"
     " ORDER BY CASE g.level WHEN 'visjon' THEN 0 WHEN 'hovedmål' THEN 1 ELSE 2 END,"
     " g.position";
 
 static const char SQL_FOCUS_AREAS[] =
-    "SELECT id, name, her_er_vi FROM focus_area WHERE plan_id = ?1 ORDER BY position";
+    "SELECT id, name, her_er_vi, slik_vil_vi_ha_det, slik_kommer_vi_dit, slik_gjor_vi_det"
+    " FROM focus_area WHERE plan_id = ?1 ORDER BY position";
 
 static const char SQL_MEASURES[] =
     "SELECT id, focus_area_id, kind, title, description, responsible, partners, priority"
@@ -248,7 +249,8 @@ int store_plan_get(store *s, const char *id, json_t **out)
 
     static const char *const link[] = {"id", "name", "relation"};
     static const char *const goal[] = {"id", "text", "level", "lead_in", "basis"};
-    static const char *const area[] = {"id", "name", "her_er_vi"};
+    static const char *const area[] = {"id", "name", "her_er_vi", "slik_vil_vi_ha_det",
+                                       "slik_kommer_vi_dit", "slik_gjor_vi_det"};
     static const char *const ind[] = {"id", "text", "unit", "comparator", "baseline_value",
                                       "baseline_year", "baseline_text", "target_value",
                                       "target_year"};
@@ -261,7 +263,7 @@ int store_plan_get(store *s, const char *id, json_t **out)
         {"children", SQL_CHILDREN, link, 3},
         {"relations", SQL_RELATIONS, link, 3},
         {"goals", SQL_PLAN_GOALS, goal, 5},
-        {"focus_areas", SQL_FOCUS_AREAS, area, 3},
+        {"focus_areas", SQL_FOCUS_AREAS, area, 6},
         {"indicators", SQL_PLAN_INDICATORS, ind, 9},
     };
     for (size_t i = 0; i < PV_ARRAY_LEN(parts) && rc == 0; i++) {

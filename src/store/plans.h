@@ -39,10 +39,11 @@ int store_plan_statuses(store *s, json_t **out) PV_NODISCARD;
 
 /* One plan with its links: the summary fields plus purpose, seed_description,
  * focus_areas_label, focus_areas_listed, type_variants, notes, source; "parents",
- * "children", "relations" [{id, name, relation?}], "goals" [{id, text, level, basis}],
- * "focus_areas" [{id, name, her_er_vi}], "measures" [{id, focus_area_id, kind, title,
- * description, responsible[], partners[], priority, costs [{year, amount, note}]}],
- * "indicators". PV_ENOTFOUND when there is no such plan. */
+ * "children", "relations" [{id, name, relation?}], "goals" [{id, text, level, basis}] (not
+ * the retired ones), "focus_areas" [{id, name, her_er_vi, slik_vil_vi_ha_det,
+ * slik_kommer_vi_dit, slik_gjor_vi_det}] (the texts under the four headings), "measures"
+ * [{id, focus_area_id, kind, title, description, responsible[], partners[], priority,
+ * costs [{year, amount, note}]}], "indicators". PV_ENOTFOUND when there is no such plan. */
 int store_plan_get(store *s, const char *id, json_t **out) PV_NODISCARD;
 
 /* Totals for the front page: {plans, goals, measures, indicators}. */

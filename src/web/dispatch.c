@@ -62,7 +62,11 @@ static bool wants_json(pv_req *r, const char *raw_path)
     if (strncmp(raw_path, "/api/", 5) == 0)
         return true;
     const char *accept = input_header(r, "Accept");
-    return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+    if (accept)
+        return strstr(accept, "application/json") && !strstr(accept, "text/html");
+    /* A client that sends JSON and says nothing of what it accepts gets JSON back. */
+    const char *type = input_header(r, "Content-Type");
+    return type && strncmp(type, "application/json", 16) == 0;
 }
 
 /* Sends a response body (shared, not copied) with the headers of a page: language, Vary
@@ -74,7 +78,10 @@ static void send_body(pv_req *r, int status, const char *content_type, http_body
     http_set_header(r->ev, "Vary", "Accept, Accept-Language, Cookie");
     if (etag && *etag) {
         http_set_header(r->ev, "ETag", etag);
-        http_set_header(r->ev, "Cache-Control", "no-cache");
+        /* Revalidate public pages; never keep what a staff member saw (the back button
+         * after sign-out shows nothing). */
+        bool staff = r->user || (r->route && r->route->access != ACCESS_PUBLIC);
+        http_set_header(r->ev, "Cache-Control", staff ? "no-store" : "no-cache");
         const char *inm = input_header(r, "If-None-Match");
         if (status == 200 && http_etag_matches(inm, etag)) {
             http_send(r->ev, 304, NULL, NULL, 0);
@@ -143,7 +150,7 @@ static int parse_body(pv_req *r)
     const char *type = input_header(r, "Content-Type");
     const char *data = (const char *)evbuffer_pullup(in, -1);
     if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
-        int rc = url_query_parse(data, len, &r->form);
+        int rc = url_form_parse(data, len, &r->form);
         if (rc != 0) {
             r->error = T(r, "Skjemaet inneholder ugyldige tegn eller for mange felt.");
             return 400;
