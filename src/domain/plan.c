@@ -283,7 +283,7 @@ static const char *list_problem(const field_rule *r, json_t *v)
             return r->invalid;
         json_array_foreach(v, j, other)
             if (j < i && json_equal(item, other))
-                return N_("Det samme er valgt to ganger.");
+                return N_("Det samme valget står to ganger i listen.");
     }
     return NULL;
 }

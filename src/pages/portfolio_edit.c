@@ -221,7 +221,7 @@ static const label labels[] = {
     {"plan", "name", N_("Navn")},
     {"plan", "type", N_("Type")},
     {"plan", "status", N_("Status")},
-    {"plan", "adopted_year", N_("Vedtatt år")},
+    {"plan", "adopted_year", N_("Vedtaksår")},
     {"plan", "next_revision", N_("Neste revisjon")},
     {"plan", "theme_id", N_("Tema")},
     {"plan", "owner_unit", N_("Ansvarlig enhet")},

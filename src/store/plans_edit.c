@@ -392,7 +392,7 @@ static void check_owner(store *s, json_t *rec, json_t *errors)
     int rc = store_user_by_id(s, json_integer_value(owner), &u);
     if (rc != 0 || !(u.roles & (PLAN_EDIT_ROLES | PLAN_OWNER_ROLES)))
         field_error(errors, "owner_user_id",
-                    N_("Eieren må være en ansatt med rollen planlegger, prosesseier, rådgiver eller administrator."),
+                    N_("Eieren må være en ansatt med rollen planlegger, prosesseier, medvirkningsrådgiver eller administrator."),
                     NULL);
     else if (u.disabled)
         field_error(errors, "owner_user_id",
@@ -560,7 +560,7 @@ static void new_plan_id(store *s, json_t *rec, json_t *errors, buf *id)
     if (field_has_error(errors, "id") || (!given && field_has_error(errors, "name")))
         return;
     if (id->len == 0)
-        field_error(errors, "id", N_("Navnet gir ingen id. Skriv en id med små bokstaver a–z, sifre og bindestrek."), NULL);
+        field_error(errors, "id", N_("Vi kan ikke lage en id av navnet. Skriv en id med små bokstaver a–z, sifre og bindestrek."), NULL);
     else if (strcmp(buf_cstr(id), PLAN_ID_RESERVED) == 0)
         field_error(errors, "id", N_("«ny» kan ikke brukes som id. Skriv en annen id."), NULL);
     else if (store_edit_exists(s, SQL_PLAN_EXISTS, buf_cstr(id)))

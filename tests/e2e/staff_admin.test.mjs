@@ -597,7 +597,7 @@ test('/arbeid/meg: API tokens act as their user; a read-only one is refused a ch
     // Revoked, it stops at once.
     await submit(page, page.locator('tr', { hasText: 'Skript for brukere' }).getByRole('button'));
     assert.equal(await page.locator('.ds-alert[role="status"]').innerText(), 'Nøkkelen er trukket tilbake og virker ikke lenger.');
-    assert.match(await page.locator('tr', { hasText: 'Skript for brukere' }).innerText(), /Trukket tilbake \d{4}-/);
+    assert.match(await page.locator('tr', { hasText: 'Skript for brukere' }).innerText(), /Ugyldig fra \d{4}-/);
     api = await fetch(server.url + '/api/v1/plans', { headers: bearer(writer.token) });
     assert.equal(api.status, 401);
     api = await fetch(server.url + '/api/v1/plans', { headers: bearer(reader.token) });

@@ -376,7 +376,7 @@ static void test_plan_create_refused(void **state)
     expect_refused_by(create_plan, NULL, "{\"name\": \"Ny\"}", "id", "«ny»");
     expect_refused_by(create_plan, NULL, "{\"id\": \"Store Bokstaver\", \"name\": \"X\"}", "id",
                       "små bokstaver");
-    expect_refused_by(create_plan, NULL, "{\"name\": \"!!!\"}", "id", "Navnet gir ingen id");
+    expect_refused_by(create_plan, NULL, "{\"name\": \"!!!\"}", "id", "Vi kan ikke lage en id av navnet");
     expect_refused_by(create_plan, NULL,
                       "{\"name\": \"Sykkelplan\", \"parent_ids\": [\"finnes-ikke\"]}",
                       "parent_ids", "finnes-ikke");
