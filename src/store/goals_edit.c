@@ -391,43 +391,19 @@ int store_goal_create(store *s, const actor *who, int64_t now, json_t *input, js
     return rc;
 }
 
+static int update_goal(store *s, const actor *who, int64_t now, const char *id,
+                       json_t *before, json_t *rec)
+{
+    int rc = write_goal(s, SQL_GOAL_UPDATE, id, rec);
+    return rc == 0 ? audit_goal(s, who, now, NULL, id, before) : rc;
+}
+
 int store_goal_update(store *s, const actor *who, int64_t now, const char *id,
                       json_t *changes, json_t *errors)
 {
-    json_t *in = json_deep_copy(changes);
-    fields_normalize(goal_field_rules, in);
-    fields_check(goal_field_rules, in, true, errors);
-    const char *same = json_string_value(json_object_get(in, "id"));
-    if (json_object_get(in, "id") && (!same || strcmp(same, id) != 0))
-        field_error(errors, "id", N_("Id-en til et mål kan ikke endres."), NULL);
-    if (store_begin(s) != 0) {
-        json_decref(in);
-        return PV_EDB;
-    }
-    json_t *before = NULL, *rec = NULL, *diff = NULL;
-    int rc = store_goal_record(s, id, &before);
-    if (rc == 0) {
-        rec = json_deep_copy(before);
-        json_object_update(rec, in);
-        diff = diff_fields(before, rec);
-        check_goal(s, id, rec, diff, errors);
-        if (json_array_size(errors))
-            rc = PV_EINVAL;
-    }
-    if (rc == 0 && json_object_size(diff) == 0) {
-        store_rollback(s);
-    } else {
-        if (rc == 0)
-            rc = write_goal(s, SQL_GOAL_UPDATE, id, rec);
-        if (rc == 0)
-            rc = audit_goal(s, who, now, NULL, id, before);
-        rc = store_edit_finish(s, rc);
-    }
-    json_decref(diff);
-    json_decref(rec);
-    json_decref(before);
-    json_decref(in);
-    return rc;
+    static const edit_kind goal = {goal_field_rules, N_("Id-en til et mål kan ikke endres."),
+                                   store_goal_record, check_goal, update_goal};
+    return store_edit_update(s, &goal, who, now, id, changes, errors);
 }
 
 /* ---------------------------------------------------------------- indicators */
@@ -543,41 +519,26 @@ int store_indicator_create(store *s, const actor *who, int64_t now, json_t *inpu
     return rc;
 }
 
+static void check_indicator_record(store *s, const char *id, json_t *rec, json_t *diff,
+                                   json_t *errors)
+{
+    (void)id;
+    check_indicator(s, rec, diff, errors);
+}
+
+static int update_indicator(store *s, const actor *who, int64_t now, const char *id,
+                            json_t *before, json_t *rec)
+{
+    int rc = write_indicator(s, SQL_IND_UPDATE, id, rec);
+    return rc == 0 ? audit_indicator(s, who, now, "indicator.update", id, before) : rc;
+}
+
 int store_indicator_update(store *s, const actor *who, int64_t now, const char *id,
                            json_t *changes, json_t *errors)
 {
-    json_t *in = json_deep_copy(changes);
-    fields_normalize(indicator_field_rules, in);
-    fields_check(indicator_field_rules, in, true, errors);
-    const char *same = json_string_value(json_object_get(in, "id"));
-    if (json_object_get(in, "id") && (!same || strcmp(same, id) != 0))
-        field_error(errors, "id", N_("Id-en til en indikator kan ikke endres."), NULL);
-    if (store_begin(s) != 0) {
-        json_decref(in);
-        return PV_EDB;
-    }
-    json_t *before = NULL, *rec = NULL, *diff = NULL;
-    int rc = store_indicator_record(s, id, &before);
-    if (rc == 0) {
-        rec = json_deep_copy(before);
-        json_object_update(rec, in);
-        diff = diff_fields(before, rec);
-        check_indicator(s, rec, diff, errors);
-        if (json_array_size(errors))
-            rc = PV_EINVAL;
-    }
-    if (rc == 0 && json_object_size(diff) == 0) {
-        store_rollback(s);
-    } else {
-        if (rc == 0)
-            rc = write_indicator(s, SQL_IND_UPDATE, id, rec);
-        if (rc == 0)
-            rc = audit_indicator(s, who, now, "indicator.update", id, before);
-        rc = store_edit_finish(s, rc);
-    }
-    json_decref(diff);
-    json_decref(rec);
-    json_decref(before);
-    json_decref(in);
-    return rc;
+    static const edit_kind indicator = {indicator_field_rules,
+                                        N_("Id-en til en indikator kan ikke endres."),
+                                        store_indicator_record, check_indicator_record,
+                                        update_indicator};
+    return store_edit_update(s, &indicator, who, now, id, changes, errors);
 }

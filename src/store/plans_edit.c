@@ -604,45 +604,55 @@ int store_plan_create(store *s, const actor *who, int64_t now, json_t *input, js
     return rc;
 }
 
-int store_plan_update(store *s, const actor *who, int64_t now, const char *id,
-                      json_t *changes, json_t *errors)
+int store_edit_update(store *s, const edit_kind *k, const actor *who, int64_t now,
+                      const char *id, json_t *changes, json_t *errors)
 {
     json_t *in = json_deep_copy(changes);
-    fields_normalize(plan_field_rules, in);
-    fields_check(plan_field_rules, in, true, errors);
-    const char *new_id = json_string_value(json_object_get(in, "id"));
-    if (json_object_get(in, "id") && (!new_id || strcmp(new_id, id) != 0))
-        field_error(errors, "id", N_("Id-en til en plan kan ikke endres."), NULL);
+    fields_normalize(k->rules, in);
+    fields_check(k->rules, in, true, errors);
+    const char *same = json_string_value(json_object_get(in, "id"));
+    if (json_object_get(in, "id") && (!same || strcmp(same, id) != 0))
+        field_error(errors, "id", k->fixed_id_message, NULL);
     if (store_begin(s) != 0) {
         json_decref(in);
         return PV_EDB;
     }
     json_t *before = NULL, *rec = NULL, *diff = NULL;
-    int rc = store_plan_record(s, id, &before);
+    int rc = k->read(s, id, &before);
     if (rc == 0) {
         rec = json_deep_copy(before);
         json_object_update(rec, in);
         diff = diff_fields(before, rec);
-        check_plan_refs(s, id, rec, diff, errors);
+        k->check(s, id, rec, diff, errors);
         if (json_array_size(errors))
             rc = PV_EINVAL;
     }
-    if (rc == 0 && json_object_size(diff) == 0) {
+    if (rc == 0 && json_object_size(diff) == 0)
         store_rollback(s); /* nothing to change: no write, no event */
-    } else {
-        if (rc == 0)
-            rc = write_row(s, SQL_UPDATE, id, rec);
-        if (rc == 0)
-            rc = write_links(s, id, before, rec);
-        if (rc == 0)
-            rc = audit_change(s, who, now, "plan.update", id, before);
-        rc = store_edit_finish(s, rc);
-    }
+    else
+        rc = store_edit_finish(s, rc == 0 ? k->write(s, who, now, id, before, rec) : rc);
     json_decref(diff);
     json_decref(rec);
     json_decref(before);
     json_decref(in);
     return rc;
+}
+
+static int update_plan(store *s, const actor *who, int64_t now, const char *id,
+                       json_t *before, json_t *rec)
+{
+    int rc = write_row(s, SQL_UPDATE, id, rec);
+    if (rc == 0)
+        rc = write_links(s, id, before, rec);
+    return rc == 0 ? audit_change(s, who, now, "plan.update", id, before) : rc;
+}
+
+int store_plan_update(store *s, const actor *who, int64_t now, const char *id,
+                      json_t *changes, json_t *errors)
+{
+    static const edit_kind plan = {plan_field_rules, N_("Id-en til en plan kan ikke endres."),
+                                   store_plan_record, check_plan_refs, update_plan};
+    return store_edit_update(s, &plan, who, now, id, changes, errors);
 }
 
 /* ---------------------------------------------------------------- focus areas */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "domain/plan.h"
 #include "store/audit.h"
 #include "store/db.h"
 
@@ -82,5 +83,23 @@ void store_edit_bind(sqlite3_stmt *st, int i, json_t *v);
 int store_edit_step(sqlite3_stmt *st) PV_NODISCARD;
 /* Commits when rc is 0, else rolls back; returns rc (PV_EDB when the commit fails). */
 int store_edit_finish(store *s, int rc) PV_NODISCARD;
+
+/* How one kind of record (plan, goal, indicator) is changed in place. */
+typedef struct edit_kind {
+    const field_rule *rules;
+    const char *fixed_id_message; /* msgid: the id cannot be changed */
+    int (*read)(store *s, const char *id, json_t **out);
+    /* Adds the errors of the merged record; diff holds the fields that change. */
+    void (*check)(store *s, const char *id, json_t *rec, json_t *diff, json_t *errors);
+    /* Writes rec over the row (and what hangs on it), and appends the audit event. */
+    int (*write)(store *s, const actor *who, int64_t now, const char *id, json_t *before,
+                 json_t *rec);
+} edit_kind;
+
+/* The shared update: normalizes and checks the changes, merges them into the stored record,
+ * checks the result, and — when something changes — writes it and its one audit event in
+ * one transaction. PV_EINVAL with errors filled, PV_ENOTFOUND, or PV_EDB. */
+int store_edit_update(store *s, const edit_kind *k, const actor *who, int64_t now,
+                      const char *id, json_t *changes, json_t *errors) PV_NODISCARD;
 
 #endif
