@@ -631,7 +631,7 @@ static int created(pv_req *r, int rc, json_t *errors, const char *prefix, const 
     }
     if (rc != 0)
         return portfolio_status(rc);
-    json_t *body;
+    json_t *body = NULL;
     int status = detail(r, id, &body);
     if (status != 200)
         return status;
