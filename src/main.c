@@ -134,15 +134,19 @@ static int import_file(store *db, const char *path, import_counts *total)
 
 static void print_counts(const import_counts *c)
 {
-    printf("imported %zu plans, %zu goals, %zu indicators, %zu measures\n", c->plans, c->goals,
+    printf("imported %zu plans, %zu goals, %zu indicators, %zu measures", c->plans, c->goals,
            c->indicators, c->measures);
+    if (c->processes)
+        printf(", %zu participation processes", c->processes);
+    putchar('\n');
 }
 
-/* Loads the four files of data/moss/ as one bundle, so the demo goes in whole or not at
+/* Loads the files of data/moss/ as one bundle, so the demo goes in whole or not at
  * all. */
 static int import_demo(store *db)
 {
-    static const char *const kinds[] = {"plans", "goals", "indicators", "measures"};
+    static const char *const kinds[] = {"plans", "goals", "indicators", "measures",
+                                        "processes"};
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/data/moss", resource_root());
     json_t *bundle = json_object();
@@ -710,6 +714,9 @@ int main(int argc, char **argv)
         fputs(MAIN_HELP, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    /* Deadlines and dates are the municipality's: Norwegian time unless told otherwise. */
+    setenv("TZ", "Europe/Oslo", 0);
+    tzset();
     if (secret_init() != 0) {
         fprintf(stderr, "planverk: libsodium cannot start\n");
         return 1;

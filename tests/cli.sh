@@ -51,7 +51,13 @@ check "export of a missing database does not create it" test ! -e "$tmp/no-such.
 # ---- init
 db=$tmp/demo.db
 run init --demo --db "$db"
-check "init --demo loads the Moss data" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'imported 58 plans, 49 goals, 9 indicators, 216 measures')"
+check "init --demo loads the Moss data" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'imported 58 plans, 49 goals, 9 indicators, 216 measures, 2 participation processes')"
+# The demo hearing opens when the database is made and closes at the end of day 42 (Oslo time).
+opens=$(sqlite3 "$db" "SELECT opens_at FROM process WHERE id = 'horing-medvirkningsplan'")
+closes=$(sqlite3 "$db" "SELECT deadline FROM process WHERE id = 'horing-medvirkningsplan'")
+check "the demo hearing opened just now" test $(( $(date +%s) - opens )) -lt 120
+check "the demo hearing is open for six weeks" test $(( (closes - opens) / 86400 )) -eq 42
+check "the concluded process keeps its reported 564 inputs and none invented" test "$(sqlite3 "$db" "SELECT registered_inputs || '/' || (SELECT count(*) FROM input) FROM process WHERE id = 'leve-hele-livet-samskaping'")" = 564/0
 run init --demo --db "$db"
 check "init --demo on a filled database loads nothing twice" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'already holds 58 plans')"
 
@@ -82,6 +88,17 @@ cat > "$tmp/plans.json" <<'JSON'
 JSON
 run import --db "$db" "$tmp/plans.json"
 check "a valid plans.json is imported" test $status -eq 0 -a -n "$(printf '%s' "$out" | grep 'imported 1 plans')"
+
+cat > "$tmp/processes.json" <<'JSON'
+[{"id": "ny-prosess", "title": "Ny prosess", "status": "planlagt", "ladder_step": "toppen"}]
+JSON
+run import --db "$db" "$tmp/processes.json"
+check "a process on an unknown ladder step is refused" test $status -eq 1 -a -n "$(printf '%s' "$err" | grep 'process 1 (id "ny-prosess"): field "ladder_step"')"
+cat > "$tmp/processes.json" <<'JSON'
+[{"id": "ny-prosess", "title": "Ny prosess", "status": "planlagt", "deadline": "2025-02-29"}]
+JSON
+run import --db "$db" "$tmp/processes.json"
+check "a day that does not exist is refused" test $status -eq 1 -a -n "$(printf '%s' "$err" | grep 'field "deadline": must be a date')"
 
 # ---- export → import → export is stable, retired goals and heading texts included
 sqlite3 "$db" "UPDATE goal SET retired = 1 WHERE id = 'mop-sarbare-grupper';

@@ -19,6 +19,11 @@ void secret_token(char out[SECRET_TOKEN_CHARS + 1])
     sodium_memzero(raw, sizeof raw);
 }
 
+void secret_random(void *out, size_t n)
+{
+    randombytes_buf(out, n);
+}
+
 void secret_token_hash(const char *token, uint8_t out[SECRET_HASH_BYTES])
 {
     crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));

@@ -20,6 +20,8 @@ int secret_init(void) PV_NODISCARD;
 
 /* Writes a new random token (NUL-terminated, SECRET_TOKEN_CHARS long) into out. */
 void secret_token(char out[SECRET_TOKEN_CHARS + 1]);
+/* Fills out with n random bytes. */
+void secret_random(void *out, size_t n);
 /* SHA-256 of a token as presented. */
 void secret_token_hash(const char *token, uint8_t out[SECRET_HASH_BYTES]);
 /* True when s has the shape of a token (43 base64url characters). */

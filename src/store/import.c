@@ -7,16 +7,21 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/file.h"
+#include "core/date.h"
 #include "core/utf8.h"
+#include "domain/participation.h"
 #include "domain/plan.h"
 
 /* ---------------------------------------------------------------- rules */
 
-enum kind { K_PLANS, K_GOALS, K_INDICATORS, K_MEASURES, K_COUNT };
-static const char *const kind_keys[K_COUNT] = {"plans", "goals", "indicators", "measures"};
-static const char *const kind_tables[K_COUNT] = {"plan", "goal", "indicator", "measure"};
+enum kind { K_PLANS, K_GOALS, K_INDICATORS, K_MEASURES, K_PROCESSES, K_COUNT };
+static const char *const kind_keys[K_COUNT] = {"plans", "goals", "indicators", "measures",
+                                               "processes"};
+static const char *const kind_tables[K_COUNT] = {"plan", "goal", "indicator", "measure",
+                                                 "process"};
 enum ref { REF_NONE = -1, REF_PLAN = K_PLANS, REF_GOAL = K_GOALS, REF_MEASURE = K_MEASURES };
 
 typedef enum vtype {
@@ -36,7 +41,8 @@ typedef enum vtype {
     V_LIST,      /* array of objects checked by sub rules */
     V_ANY_LIST,  /* array of anything (provenance), kept as JSON */
     V_YEAR_MAP,  /* {"2023": int|null, …} or null */
-    V_YEAR_NOTES /* {"2023": string|null, …} or null */
+    V_YEAR_NOTES, /* {"2023": string|null, …} or null */
+    V_DATE_OPT    /* "YYYY-MM-DD" or null */
 } vtype;
 
 typedef struct rule {
@@ -107,8 +113,27 @@ static const rule measure_rules[] = {
     R("priority_order", V_INT_OPT, 0), R("notes", V_TEXT_LIST, 5000),
     R("source", V_ANY_LIST, 200), END};
 
+static const char *const statuses[] = {PROCESS_PLANNED, PROCESS_OPEN, PROCESS_PROCESSING,
+                                       PROCESS_ANSWERED, PROCESS_CLOSED, NULL};
+
+static const rule phase_rules[] = {
+    R("name", V_TEXT, 300), R("starts_on", V_DATE_OPT, 0), R("ends_on", V_DATE_OPT, 0), END};
+
+/* A participation process. "opens" and "deadline" are dates (the deadline is the end of its
+ * day); a demo process has "demo_open_days" instead and opens when it is imported. */
+static const rule process_rules[] = {
+    R("id", V_ID, 0), R("title", V_TEXT, 300), REFR("plan_id", V_ID_OPT, REF_PLAN),
+    R("ladder_step", V_TEXT_OPT, 100), {"status", V_ENUM, 0, REF_NONE, statuses, NULL},
+    R("purpose", V_TEXT_OPT, 20000), R("can_influence", V_TEXT_OPT, 5000),
+    R("cannot_influence", V_TEXT_OPT, 5000), R("target_groups", V_TEXT_LIST, 300),
+    R("methods", V_TEXT_LIST, 300), R("themes", V_TEXT_LIST, 200), R("areas", V_TEXT_LIST, 200),
+    R("opens", V_DATE_OPT, 0), R("deadline", V_DATE_OPT, 0), R("demo", V_BOOL_OPT, 0),
+    R("demo_open_days", V_INT_OPT, 0), R("publish_at_once", V_BOOL_OPT, 0),
+    {"phases", V_LIST, 50, REF_NONE, NULL, phase_rules}, R("registered_inputs", V_INT_OPT, 0),
+    R("summary", V_TEXT_OPT, 20000), R("source", V_ANY_LIST, 200), END};
+
 static const rule *const kind_rules[K_COUNT] = {plan_rules, goal_rules, indicator_rules,
-                                                measure_rules};
+                                                measure_rules, process_rules};
 
 /* ---------------------------------------------------------------- validation */
 
@@ -333,6 +358,12 @@ static const char *check_value(import_ctx *c, const rule *r, json_t *v, char *ms
                 return "must hold text or null for each year";
         }
         return NULL;
+    case V_DATE_OPT:
+        if (missing)
+            return NULL;
+        if (!json_is_string(v) || pv_parse_date(json_string_value(v), NULL) != 0)
+            return "must be a date written YYYY-MM-DD, or null";
+        return NULL;
     }
     return NULL;
 }
@@ -371,6 +402,32 @@ static int check_theme(import_ctx *c, size_t index, json_t *rec)
         json_object_set_new(c->theme_names, id.data, json_string(name));
     buf_finish(&id);
     return rc;
+}
+
+static const char SQL_LADDER_STEP[] = "SELECT 1 FROM ladder_step WHERE id = ?1";
+
+/* A process's ladder step must be a step of the municipality's ladder, and its dates in
+ * order. */
+static int check_process(import_ctx *c, size_t index, json_t *rec)
+{
+    const char *step = json_string_value(json_object_get(rec, "ladder_step"));
+    if (step) {
+        sqlite3_stmt *st = store_prepare(c->s, SQL_LADDER_STEP);
+        bool found = false;
+        if (st) {
+            store_bind_text(st, 1, step);
+            found = sqlite3_step(st) == SQLITE_ROW;
+            sqlite3_reset(st);
+        }
+        if (!found)
+            return fail(c, K_PROCESSES, index, rec, "ladder_step",
+                        "is not a step of the participation ladder");
+    }
+    const char *opens = json_string_value(json_object_get(rec, "opens"));
+    const char *deadline = json_string_value(json_object_get(rec, "deadline"));
+    if (opens && deadline && strcmp(opens, deadline) > 0)
+        return fail(c, K_PROCESSES, index, rec, "deadline", "must not be before \"opens\"");
+    return PV_OK;
 }
 
 /* Collects the ids of this import; duplicates are an error. */
@@ -827,9 +884,89 @@ static int write_measure(store *s, json_t *rec)
     return rc == 0 ? write_costs(s, rec) : rc;
 }
 
+static const char SQL_PROCESS_UPSERT[] =
+    "INSERT INTO process (id, title, plan_id, ladder_step_id, status, purpose, can_influence,"
+    " cannot_influence, target_groups, methods, themes, areas, opens_at, deadline,"
+    " publish_at_once, summary, registered_inputs, demo, source, created_at, position)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, unixepoch(), (SELECT coalesce(max(position), 0) + 1 FROM process))"
+    " ON CONFLICT(id) DO UPDATE SET title = excluded.title, plan_id = excluded.plan_id,"
+    " ladder_step_id = excluded.ladder_step_id, status = excluded.status,"
+    " purpose = excluded.purpose, can_influence = excluded.can_influence,"
+    " cannot_influence = excluded.cannot_influence, target_groups = excluded.target_groups,"
+    " methods = excluded.methods, themes = excluded.themes, areas = excluded.areas,"
+    " opens_at = excluded.opens_at, deadline = excluded.deadline,"
+    " publish_at_once = excluded.publish_at_once, summary = excluded.summary,"
+    " registered_inputs = excluded.registered_inputs, demo = excluded.demo,"
+    " source = excluded.source";
+static const char SQL_PHASES_CLEAR[] = "DELETE FROM process_phase WHERE process_id = ?1";
+static const char SQL_PHASE_ADD[] =
+    "INSERT INTO process_phase (process_id, position, name, starts_on, ends_on)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/* Binds the local moment of an ISO date (validated before), or null. */
+static void bind_day(sqlite3_stmt *st, int i, const char *date, bool end_of_day)
+{
+    pv_date d;
+    if (date && pv_parse_date(date, &d) == 0)
+        sqlite3_bind_int64(st, i, end_of_day ? pv_date_local(d, 23, 59, 59)
+                                             : pv_date_local(d, 0, 0, 0));
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int write_process(store *s, json_t *rec)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_PROCESS_UPSERT);
+    if (!st)
+        return PV_EDB;
+    static const char *const text_fields[] = {"id", "title", "plan_id", "ladder_step", "status",
+                                              "purpose", "can_influence", "cannot_influence"};
+    for (int i = 0; i < 8; i++)
+        store_bind_text(st, i + 1, str(rec, text_fields[i]));
+    bind_json(st, 9, json_object_get(rec, "target_groups"));
+    bind_json(st, 10, json_object_get(rec, "methods"));
+    bind_json(st, 11, json_object_get(rec, "themes"));
+    bind_json(st, 12, json_object_get(rec, "areas"));
+    json_t *open_days = json_object_get(rec, "demo_open_days");
+    if (json_is_integer(open_days)) {
+        /* A demonstration opens now and closes at the end of the day open_days from now. */
+        int64_t now = (int64_t)time(NULL);
+        sqlite3_bind_int64(st, 13, now);
+        pv_date last = pv_date_add_days(pv_date_of(now), (int)json_integer_value(open_days));
+        sqlite3_bind_int64(st, 14, pv_date_local(last, 23, 59, 59));
+    } else {
+        bind_day(st, 13, str(rec, "opens"), false);
+        bind_day(st, 14, str(rec, "deadline"), true);
+    }
+    sqlite3_bind_int(st, 15, json_is_true(json_object_get(rec, "publish_at_once")));
+    store_bind_text(st, 16, str(rec, "summary"));
+    bind_int_opt(st, 17, json_object_get(rec, "registered_inputs"));
+    sqlite3_bind_int(st, 18, json_is_true(json_object_get(rec, "demo")));
+    bind_json(st, 19, json_object_get(rec, "source"));
+    const char *id = str(rec, "id");
+    int rc = step_done(s, st);
+    if (rc == 0)
+        rc = exec_id(s, SQL_PHASES_CLEAR, id);
+    size_t i;
+    json_t *phase;
+    json_array_foreach(json_object_get(rec, "phases"), i, phase) {
+        st = rc == 0 ? store_prepare(s, SQL_PHASE_ADD) : NULL;
+        if (!st)
+            return PV_EDB;
+        store_bind_text(st, 1, id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        store_bind_text(st, 3, str(phase, "name"));
+        store_bind_text(st, 4, str(phase, "starts_on"));
+        store_bind_text(st, 5, str(phase, "ends_on"));
+        rc = step_done(s, st);
+    }
+    return rc;
+}
+
 typedef int (*writer_fn)(store *s, json_t *rec);
 static const writer_fn writers[K_COUNT] = {write_plan, write_goal, write_indicator,
-                                           write_measure};
+                                           write_measure, write_process};
 
 /* ---------------------------------------------------------------- driver */
 
@@ -865,8 +1002,9 @@ static int classify(import_ctx *c, json_t *doc, json_t *parts[K_COUNT])
     }
     buf_reset(c->err);
     buf_printf(c->err,
-               "%s: not an import file: expected plans.json, goals.json, indicators.json or "
-               "measures.json (a list of records), or an export bundle with those lists",
+               "%s: not an import file: expected plans.json, goals.json, indicators.json, "
+               "measures.json or processes.json (a list of records), or an export bundle with "
+               "those lists",
                c->label);
     return PV_EINVAL;
 }
@@ -900,6 +1038,8 @@ static int validate_all(import_ctx *c, json_t *parts[K_COUNT], import_progress_f
             int rc = check_fields(c, kind_rules[k], rec, (enum kind)k, i, rec, "");
             if (rc == 0 && k == K_PLANS)
                 rc = check_theme(c, i, rec);
+            if (rc == 0 && k == K_PROCESSES)
+                rc = check_process(c, i, rec);
             if (rc)
                 return rc;
             if (progress)
@@ -914,7 +1054,7 @@ static int write_all(import_ctx *c, json_t *parts[K_COUNT], import_counts *count
 {
     size_t total = total_records(parts), done = 0;
     size_t *count_of[K_COUNT] = {&counts->plans, &counts->goals, &counts->indicators,
-                                 &counts->measures};
+                                 &counts->measures, &counts->processes};
     for (int k = 0; k < K_COUNT; k++) {
         size_t i;
         json_t *rec;
