@@ -6,7 +6,10 @@
 #include "domain/auth.h"
 #include "pages/admin.h"
 #include "pages/pages.h"
+#include "pages/participation.h"
 #include "pages/portfolio.h"
+#include "pages/processes.h"
+#include "pages/staff_inputs.h"
 
 #define PUBLIC .access = ACCESS_PUBLIC
 #define SIGNED_IN .access = ACCESS_SIGNED_IN
@@ -37,6 +40,8 @@ const route routes[] = {
     {"GET", "/arbeid", page_workspace, "workspace", SIGNED_IN, .name = "workspace"},
 #include "web/routes_portfolio.inc"
 #include "web/routes_admin.inc"
+#include "web/routes_processes.inc"
+#include "web/routes_inputs.inc"
 
     /* the JSON API */
     {"GET", "/api/v1/plans", page_plans, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
@@ -47,6 +52,7 @@ const route routes[] = {
      .name = "api.goals"},
     {"GET", "/api/v1/search", page_search, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
      .name = "api.search"},
+#include "web/routes_participation.inc"
     {"GET", "/api/v1/openapi.json", page_openapi, NULL, PUBLIC, .flags = ROUTE_RAW | ROUTE_JSON,
      .name = "api.openapi"},
 };
