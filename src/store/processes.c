@@ -15,6 +15,17 @@ static const char SQL_LIST[] =
     " LEFT JOIN ladder_step l ON l.id = p.ladder_step_id"
     " ORDER BY p.deadline IS NULL, p.deadline DESC, p.position";
 
+static const char SQL_LIST_FOR_USER[] =
+    "SELECT p.id, p.title, p.status, p.plan_id, pl.name, p.ladder_step_id, l.name, l.position,"
+    " p.opens_at, p.deadline, p.summary, p.registered_inputs, p.demo," COUNTS
+    " FROM process p LEFT JOIN plan pl ON pl.id = p.plan_id"
+    " LEFT JOIN ladder_step l ON l.id = p.ladder_step_id"
+    " WHERE p.owner_user_id = ?1"
+    "  OR EXISTS (SELECT 1 FROM process_member m WHERE m.process_id = p.id AND m.user_id = ?1)"
+    " ORDER BY p.deadline IS NULL, p.deadline DESC, p.position";
+
+static const char SQL_PLAN_NAMES[] = "SELECT id, name FROM plan ORDER BY name COLLATE nb, id";
+
 static const char SQL_GET[] =
     "SELECT p.id, p.title, p.status, p.purpose, p.can_influence, p.cannot_influence,"
     " p.opens_at, p.deadline, p.publish_at_once, p.communication_plan, p.evaluation_plan,"
@@ -55,9 +66,30 @@ static const char SQL_MEMBER[] =
     "SELECT 1 FROM process WHERE id = ?1 AND owner_user_id = ?2"
     " UNION ALL SELECT 1 FROM process_member WHERE process_id = ?1 AND user_id = ?2";
 
+static int list_rows(store *s, sqlite3_stmt *st, json_t **out);
+
 int store_processes_list(store *s, json_t **out)
 {
-    sqlite3_stmt *st = store_prepare(s, SQL_LIST);
+    return list_rows(s, store_prepare(s, SQL_LIST), out);
+}
+
+int store_processes_for_user(store *s, int64_t user_id, json_t **out)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_LIST_FOR_USER);
+    if (st)
+        sqlite3_bind_int64(st, 1, user_id);
+    return list_rows(s, st, out);
+}
+
+int store_plan_names(store *s, json_t **out)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_PLAN_NAMES);
+    static const char *const names[] = {"id", "name"};
+    return st ? store_collect_rows(s, st, names, 2, out) : PV_EDB;
+}
+
+static int list_rows(store *s, sqlite3_stmt *st, json_t **out)
+{
     static const char *const names[] = {
         "id", "title", "status", "plan_id", "plan_name", "ladder_step_id", "ladder_step",
         "ladder_position", "opens_at", "deadline", "summary", "registered_inputs", "demo",

@@ -13,6 +13,12 @@
  * registered_inputs, demo, input_count, published_count}]. */
 int store_processes_list(store *s, json_t **out) PV_NODISCARD;
 
+/* The processes user_id owns or was added to, as store_processes_list. */
+int store_processes_for_user(store *s, int64_t user_id, json_t **out) PV_NODISCARD;
+
+/* The plans a process may serve, by name: [{id, name}]. */
+int store_plan_names(store *s, json_t **out) PV_NODISCARD;
+
 /* One process with everything on it: the columns of process (JSON lists parsed), the plan
  * {id, name} or null, the ladder step {id, position, name, explanation, methods[]} or null,
  * phases [{name, starts_on, ends_on}], events [{id, kind, title, starts_at, ends_at, method,
