@@ -1,8 +1,10 @@
 /* Participation rules.
- * Layer: domain (pure). */
+ * Layer: domain (pure; the days left are counted in local time through core/date). */
 #include "domain/participation.h"
 
 #include <string.h>
+
+#include "core/date.h"
 
 const char *const process_statuses[5] = {PROCESS_PLANNED, PROCESS_OPEN, PROCESS_PROCESSING,
                                          PROCESS_ANSWERED, PROCESS_CLOSED};
@@ -47,11 +49,24 @@ bool process_accepts_inputs(const char *status, int64_t opens_at, int64_t deadli
            (deadline == 0 || now < deadline);
 }
 
+/* Days since 1970-01-01 of a civil date (the days-from-civil algorithm of H. Hinnant). */
+static int64_t day_number(pv_date d)
+{
+    int64_t y = d.year - (d.month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 int64_t process_days_left(int64_t deadline, int64_t now)
 {
     if (now >= deadline)
         return -1;
-    return (deadline - now - 1) / 86400;
+    /* Local calendar days, not 24-hour blocks: a day of 23 or 25 hours (daylight saving)
+     * is one day, so the count changes at midnight all the year round. */
+    return day_number(pv_date_of(deadline - 1)) - day_number(pv_date_of(now));
 }
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -30,7 +30,8 @@ size_t process_next_statuses(const char *status, const char *out[5]);
 /* True while a process takes inputs: open, after opens_at (0: no start) and before the
  * deadline (0: no deadline). */
 bool process_accepts_inputs(const char *status, int64_t opens_at, int64_t deadline, int64_t now);
-/* Whole days until the deadline, counting a started day (0 on the last day, -1 after). */
+/* Days left until the deadline in local calendar days: 0 on the last day (the day of the
+ * last moment before the deadline), 1 on the day before, …; -1 once it has passed. */
 int64_t process_days_left(int64_t deadline, int64_t now);
 
 /* A receipt code: 20 symbols of Crockford's base 32 (100 random bits) in groups of four,

@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "core/utf8.h"
+#include "http/multipart.h"
 #include "http/request.h"
 #include "web/cache.h"
 #include "web/render.h"
@@ -153,6 +154,19 @@ static int parse_body(pv_req *r)
         int rc = url_form_parse(data, len, &r->form);
         if (rc != 0) {
             r->error = T(r, "Skjemaet inneholder ugyldige tegn eller for mange felt.");
+            return 400;
+        }
+        return 0;
+    }
+    if (type && strncasecmp(type, "multipart/form-data", 19) == 0) {
+        multipart_error why;
+        if (multipart_form_parse(type, data, len, &r->form, &why) != 0) {
+            if (why == MULTIPART_EFILE)
+                r->error = T(r, "Vi tar ikke imot filer i dette skjemaet.");
+            else if (why == MULTIPART_ETYPE || why == MULTIPART_EBROKEN)
+                r->error = T(r, "Skjemaet kom ikke fram i riktig form. Send det på nytt.");
+            else
+                r->error = T(r, "Skjemaet inneholder ugyldige tegn eller for mange felt.");
             return 400;
         }
         return 0;

@@ -267,6 +267,79 @@ static void test_query_limits(void **state)
     buf_finish(&s);
 }
 
+/* ---- url_form_parse (a form body: the same rules, larger limits) ---------------------- */
+
+static void test_form_basic(void **state)
+{
+    (void)state;
+    url_query q;
+    const char *body = "csrf=abc&tekst=F%C3%B8rste+linje%0D%0AAndre&tema=a&tema=b";
+    assert_int_equal(url_form_parse(body, strlen(body), &q), PV_OK);
+    assert_int_equal(q.n, 4);
+    assert_string_equal(url_query_get(&q, "tekst"), "Første linje\r\nAndre");
+    assert_string_equal(q.items[3].value, "b");
+    url_query_finish(&q);
+}
+
+static void test_form_limits(void **state)
+{
+    (void)state;
+    url_query q;
+    buf s = BUF_INIT;
+    /* FORM_MAX_FIELDS fields are fine (far more than a query may have), one more is not. */
+    many_params(FORM_MAX_FIELDS, &s);
+    assert_int_equal(url_form_parse(s.data, s.len, &q), PV_OK);
+    assert_int_equal(q.n, FORM_MAX_FIELDS);
+    url_query_finish(&q);
+    buf_reset(&s);
+    many_params(FORM_MAX_FIELDS + 1, &s);
+    assert_int_equal(url_form_parse(s.data, s.len, &q), PV_ELIMIT);
+    assert_int_equal(q.n, 0);
+    assert_null(q.items);
+
+    /* A value of FORM_MAX_VALUE decoded bytes is fine, one more is not. */
+    buf_reset(&s);
+    buf_puts(&s, "a=1&tekst=");
+    for (size_t i = 0; i < FORM_MAX_VALUE; i++)
+        buf_putc(&s, 'v');
+    assert_int_equal(url_form_parse(s.data, s.len, &q), PV_OK);
+    assert_int_equal(strlen(url_query_get(&q, "tekst")), FORM_MAX_VALUE);
+    url_query_finish(&q);
+    buf_putc(&s, 'v');
+    assert_int_equal(url_form_parse(s.data, s.len, &q), PV_ELIMIT);
+    assert_int_equal(q.n, 0);
+    assert_null(q.items);
+    /* The name keeps the query's limit. */
+    buf_reset(&s);
+    for (int i = 0; i <= URL_MAX_KEY; i++)
+        buf_putc(&s, 'k');
+    buf_puts(&s, "=1");
+    assert_int_equal(url_form_parse(s.data, s.len, &q), PV_ELIMIT);
+    assert_int_equal(q.n, 0);
+    buf_finish(&s);
+}
+
+static void test_form_bad_encoding(void **state)
+{
+    (void)state;
+    /* Broken escapes, invalid UTF-8 (escaped or raw), NUL; also after good fields. */
+    const char *bad[] = {"tekst=%",       "tekst=50%",     "tekst=%G1",      "tekst=%4",
+                         "te%kst=1",      "a=1&tekst=%ZZ", "tekst=%FF",      "tekst=%C3%28",
+                         "tekst=\xC3(",   "tekst=%ED%A0%80", "a=1&tekst=%C0%AF", "%FF=1",
+                         "tekst=a%00b"};
+    for (size_t i = 0; i < PV_ARRAY_LEN(bad); i++) {
+        url_query q;
+        if (url_form_parse(bad[i], strlen(bad[i]), &q) != PV_EINVAL)
+            fail_msg("url_form_parse accepted \"%s\"", bad[i]);
+        assert_int_equal(q.n, 0);
+        assert_null(q.items);
+    }
+    /* A raw NUL byte in the body. */
+    url_query q;
+    assert_int_equal(url_form_parse("a=1&b=x\0y", 9, &q), PV_EINVAL);
+    assert_int_equal(q.n, 0);
+}
+
 /* ---- url_path_is_clean ---------------------------------------------------------------- */
 
 static void test_path_clean(void **state)
@@ -318,6 +391,9 @@ int main(void)
         cmocka_unit_test(test_query_duplicates),
         cmocka_unit_test(test_query_bad_encoding),
         cmocka_unit_test(test_query_limits),
+        cmocka_unit_test(test_form_basic),
+        cmocka_unit_test(test_form_limits),
+        cmocka_unit_test(test_form_bad_encoding),
         cmocka_unit_test(test_path_clean),
         cmocka_unit_test(test_path_clean_after_decoding),
     };
