@@ -349,6 +349,7 @@ typedef struct serve_opts {
     const char *db;
     bool no_cache;
     const char *trusted_proxy;
+    const char *map_tiles;
 } serve_opts;
 
 static int on_serve_option(int opt, const char *arg, void *ctx)
@@ -360,6 +361,7 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
     case 'd': o->db = arg; break;
     case 'n': o->no_cache = true; break;
     case 'x': o->trusted_proxy = arg; break;
+    case 'm': o->map_tiles = arg; break;
     case 'p':
         if (pv_parse_long(arg, 0, 65535, &v) != 0)
             return usage_error("serve", "--port needs a number from 0 to 65535, not '%s'", arg);
@@ -377,7 +379,7 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
 
 static const char SERVE_HELP[] =
     "usage: planverk serve [--listen ADDR] [--port N] [--db FILE] [--threads N] [--no-cache]\n"
-    "                      [--trusted-proxy ADDR]\n\n"
+    "                      [--trusted-proxy ADDR] [--map-tiles URL]\n\n"
     "Serves the portal and the JSON API over HTTP until stopped (Ctrl-C or SIGTERM).\n"
     "The database is created and migrated if needed.\n"
     "  --listen ADDR   address to listen on (default $PLANVERK_LISTEN or " DEFAULT_LISTEN ")\n"
@@ -387,7 +389,10 @@ static const char SERVE_HELP[] =
     "  --no-cache      render every page anew (the cache of public pages is on by default)\n"
     "  --trusted-proxy ADDR  the TLS proxy in front (e.g. 127.0.0.1): only from it are\n"
     "                  X-Forwarded-For and X-Forwarded-Proto believed (default\n"
-    "                  $PLANVERK_TRUSTED_PROXY, else none)\n";
+    "                  $PLANVERK_TRUSTED_PROXY, else none)\n"
+    "  --map-tiles URL the map's tile URL with {z}, {y} and {x} (default $PLANVERK_MAP_TILES\n"
+    "                  or Kartverket's open topographic map); the Content-Security-Policy\n"
+    "                  allows images from its origin and no other\n";
 
 /* Called once a stop signal arrived: lets sign-ins in progress finish and reply. */
 static void app_before_stop(void *app)
@@ -401,7 +406,8 @@ static int cmd_serve(int argc, char **argv)
         {"listen", required_argument, 0, 'l'}, {"port", required_argument, 0, 'p'},
         {"db", required_argument, 0, 'd'},     {"threads", required_argument, 0, 't'},
         {"no-cache", no_argument, 0, 'n'},     {"trusted-proxy", required_argument, 0, 'x'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+        {"map-tiles", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     serve_opts o = {.http = {.listen = env_or("PLANVERK_LISTEN", DEFAULT_LISTEN),
                              .port = DEFAULT_PORT,
                              /* libevent answers past these by itself, with a bare
@@ -410,7 +416,8 @@ static int cmd_serve(int argc, char **argv)
                              .max_headers = 16 * PV_MAX_URI,
                              .idle_timeout = 30},
                     .db = env_or("PLANVERK_DB", DEFAULT_DB),
-                    .trusted_proxy = getenv("PLANVERK_TRUSTED_PROXY")};
+                    .trusted_proxy = getenv("PLANVERK_TRUSTED_PROXY"),
+                    .map_tiles = getenv("PLANVERK_MAP_TILES")};
     long env_port;
     if (getenv("PLANVERK_PORT") && pv_parse_long(getenv("PLANVERK_PORT"), 0, 65535, &env_port) == 0)
         o.http.port = (int)env_port;
@@ -434,6 +441,7 @@ static int cmd_serve(int argc, char **argv)
                             .db_path = o.db,
                             .locale_dir = env_or("PLANVERK_LOCALEDIR", locale_dir),
                             .trusted_proxy = o.trusted_proxy,
+                            .map_tiles = o.map_tiles,
                             .cache = !o.no_cache};
     pv_app app;
     if (web_app_create(&app, &app_opts, err, sizeof err) != 0) {

@@ -8,10 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char CSP[] =
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
+#define CSP_HEAD "default-src 'self'; img-src 'self' data:"
+#define CSP_TAIL                                                                          \
+    "; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; "         \
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+/* Written once before the event loops start (http_csp_allow_images), then only read. */
+static char CSP[512] = CSP_HEAD CSP_TAIL;
+
+int http_csp_allow_images(const char *origin)
+{
+    if (!origin || !*origin) {
+        snprintf(CSP, sizeof CSP, "%s", CSP_HEAD CSP_TAIL);
+        return 0;
+    }
+    if (strlen(origin) > 200)
+        return -1;
+    for (const char *p = origin; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '-' || *p == ':' || *p == '/'))
+            return -1;
+    size_t n = (size_t)snprintf(CSP, sizeof CSP, "%s %s%s", CSP_HEAD, origin, CSP_TAIL);
+    return n < sizeof CSP ? 0 : -1;
+}
 
 void http_set_header(struct evhttp_request *req, const char *name, const char *value)
 {
@@ -24,7 +42,9 @@ void http_add_security_headers(struct evhttp_request *req)
 {
     http_set_header(req, "Content-Security-Policy", CSP);
     http_set_header(req, "X-Content-Type-Options", "nosniff");
-    http_set_header(req, "Referrer-Policy", "same-origin");
+    /* A page with a secret in its address (a receipt) has set a stricter policy already. */
+    if (!evhttp_find_header(evhttp_request_get_output_headers(req), "Referrer-Policy"))
+        http_set_header(req, "Referrer-Policy", "same-origin");
     http_set_header(req, "X-Frame-Options", "DENY");
     http_set_header(req, "Cross-Origin-Opener-Policy", "same-origin");
     http_set_header(req, "Permissions-Policy", "camera=(), microphone=(), payment=()");

@@ -10,6 +10,11 @@
 /* Adds the security headers that every response carries: a Content-Security-Policy without
  * 'unsafe-inline', nosniff, Referrer-Policy, frame-ancestors 'none' and friends. */
 void http_add_security_headers(struct evhttp_request *req);
+/* Lets the CSP's img-src allow one more origin ("https://cache.kartverket.no": the map's
+ * tile server) beside 'self' and data:; NULL or "" allows none. Call before the event loops
+ * start. Returns -1 (and changes nothing) for an origin with characters an origin cannot
+ * have. */
+int http_csp_allow_images(const char *origin);
 
 /* The value of cookie name from the Cookie header, copied into out (at most out_size-1
  * bytes); false when absent or too long. */

@@ -1,10 +1,12 @@
 /* The front page: what planverk is in plain words, the ways in (plans, goals, search), the
- * themes of the portfolio, and the participation processes that are open now (none can
- * exist until processes are built; the place is there and says so).
+ * themes of the portfolio, and first of all the participation processes that take inputs
+ * now (pages/participation.c), each with its deadline as a date: the page is cached until
+ * the data change, so it never shows a count of days.
  * Layer: pages. */
 #include <string.h>
 
 #include "pages/pages.h"
+#include "pages/participation.h"
 #include "store/plans.h"
 
 int page_home(pv_req *r, json_t **vm_out)
@@ -28,7 +30,14 @@ int page_home(pv_req *r, json_t **vm_out)
         json_object_set_new(t, "href", json_string(buf_cstr(&href)));
         buf_finish(&href);
     }
-    *vm_out = json_pack("{s:o, s:o, s:[], s:b}", "counts", counts, "themes", themes, "processes",
-                        "has_processes", 0);
+    json_t *open = participation_open_now(r);
+    if (!open) {
+        json_decref(counts);
+        json_decref(themes);
+        return 500;
+    }
+    bool has_open = json_array_size(open) > 0;
+    *vm_out = json_pack("{s:o, s:o, s:o, s:b}", "counts", counts, "themes", themes, "processes",
+                        open, "has_processes", has_open);
     return 200;
 }

@@ -24,7 +24,8 @@ static const char *section_of(const char *path)
     static const struct {
         const char *prefix, *section;
     } sections[] = {{"/planer", "plans"}, {"/mal", "goals"}, {"/sok", "search"},
-                    {"/arbeid", "workspace"}, {"/logg-inn", "signin"}};
+                    {"/arbeid", "workspace"}, {"/logg-inn", "signin"},
+                    {"/medvirkning", "participation"}, {"/kvittering", "participation"}};
     if (!path || strcmp(path, "/") == 0)
         return "home";
     for (size_t i = 0; i < PV_ARRAY_LEN(sections); i++) {

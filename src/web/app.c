@@ -11,6 +11,7 @@
 
 #include "core/file.h"
 #include "core/secret.h"
+#include "http/request.h"
 #include "web/markdown.h"
 
 int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_size)
@@ -42,8 +43,17 @@ int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_
     app->openapi = buf_steal(&doc);
     snprintf(path, sizeof path, "%s/node_modules/@digdir/designsystemet-css/dist", o->root);
     app->mounts[0] = (static_mount){"/static/ds/", pv_strdup(path)};
+    snprintf(path, sizeof path, "%s/node_modules/leaflet/dist", o->root);
+    app->mounts[1] = (static_mount){"/static/leaflet/", pv_strdup(path)};
     snprintf(path, sizeof path, "%s/static", o->root);
-    app->mounts[1] = (static_mount){"/static/", pv_strdup(path)};
+    app->mounts[2] = (static_mount){"/static/", pv_strdup(path)};
+    app->map_tiles = pv_strdup(o->map_tiles ? o->map_tiles : WEB_MAP_TILES);
+    char origin[256];
+    if (web_tile_origin(app->map_tiles, origin, sizeof origin) != 0 ||
+        http_csp_allow_images(origin) != 0) {
+        snprintf(err, err_size, "map tiles: '%s' is not an http(s) URL", app->map_tiles);
+        return PV_EINVAL;
+    }
     markdown_init();
     /* A hash of a random password: a sign-in for an unknown account is checked against it,
      * so it takes as long as one for a real account. */
@@ -58,6 +68,26 @@ int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_
     return PV_OK;
 }
 
+int web_tile_origin(const char *url, char *out, size_t size)
+{
+    size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+    if (!scheme)
+        return -1;
+    size_t n = scheme;
+    while (url[n] && url[n] != '/' && url[n] != '?' && url[n] != '#') {
+        char c = url[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == ':'))
+            return -1;
+        n++;
+    }
+    if (n == scheme || n >= size)
+        return -1;
+    memcpy(out, url, n);
+    out[n] = '\0';
+    return 0;
+}
+
 void web_app_stopping(pv_app *app)
 {
     if (app->pool)
@@ -69,6 +99,7 @@ void web_app_finish(pv_app *app)
     pool_destroy(app->pool);
     free(app->trusted_proxy);
     free(app->dummy_hash);
+    free(app->map_tiles);
     templates_destroy(app->templates);
     i18n_destroy(app->i18n);
     free(app->openapi);

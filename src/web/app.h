@@ -24,7 +24,7 @@ typedef struct pv_app {
     char *db_path;
     i18n *i18n;
     templates *templates;
-    static_mount mounts[2];
+    static_mount mounts[3];
     char *openapi;          /* docs/api/openapi.json, served as is */
     size_t openapi_len;
     bool cache;             /* keep rendered public pages in memory */
@@ -32,6 +32,8 @@ typedef struct pv_app {
     char *trusted_proxy;    /* the proxy whose X-Forwarded-For/-Proto we believe, or NULL */
     char *dummy_hash;       /* a password hash to verify against when there is no user, so
                                a sign-in takes as long whether the account exists or not */
+    char *map_tiles;        /* the map's tile URL template ({z}/{y}/{x}); the CSP allows its
+                               origin in img-src and nothing else */
 } pv_app;
 
 struct response_cache;
@@ -96,7 +98,16 @@ typedef struct web_app_options {
     const char *trusted_proxy; /* or NULL */
     bool cache;
     int pool_threads;          /* 0: 2 */
+    const char *map_tiles;     /* tile URL template (http or https); NULL: WEB_MAP_TILES */
 } web_app_options;
+
+/* The default map tiles: Kartverket's open topographic map (CC BY 4.0). */
+#define WEB_MAP_TILES \
+    "https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png"
+
+/* The origin ("https://host[:port]") of a tile URL template into out; -1 when the URL is
+ * not http(s)://host… or the host has characters a host cannot have. */
+int web_tile_origin(const char *url, char *out, size_t size) PV_NODISCARD;
 
 /* Builds the shared state; on failure returns a negative code with a message in err (app
  * is then safe to pass to web_app_finish). */

@@ -38,6 +38,9 @@
 static const char *const public_routes[] = {
     "home", "plans", "plan", "goals", "search", "language", "static", "signin.form", "signin",
     "link.form", "link", "api.plans", "api.plan", "api.goals", "api.search", "api.openapi",
+    /* participation without an account (pages/participation.h) */
+    "participation", "participation.process", "participation.submit", "receipt.lookup",
+    "receipt", "api.processes", "api.process", "api.process.inputs", "api.receipt",
 };
 
 enum { USER_ALL = ROLE_COUNT, USERS }; /* one user per role, and one with every role */

@@ -32,6 +32,7 @@
  * "_html" and be produced by our own code from trusted input. */
 static const char *const raw_allowlist[] = {
     "purpose_html", /* plan purpose: Markdown → cmark-gfm, safe mode (src/web/markdown.c) */
+    "summary_html", /* a process's summary: the same Markdown path (pages/participation.c) */
 };
 
 /* ---- scanning ------------------------------------------------------------------------- */
