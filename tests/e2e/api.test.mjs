@@ -503,3 +503,25 @@ test('labels follow the request language (cookie lang, else Accept-Language)', a
     assert.ok(res.json.plan.status_label.length > 0);
   }
 });
+
+// ---------------------------------------------------------------- participation
+
+test('GET /api/v1/processes, /api/v1/processes/{slug} and /api/v1/receipts/{code} match their schemas', async () => {
+  const list = await apiGet('/api/v1/processes', '/api/v1/processes');
+  assert.ok(list.open.length + list.coming.length + list.concluded.length >= 2);
+  for (const p of [...list.open, ...list.concluded]) {
+    await apiGet(`/api/v1/processes/${p.id}`, '/api/v1/processes/{slug}');
+  }
+  const post = await fetch(`${server.url}/api/v1/processes/${list.open[0].id}/inputs`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text: 'Et innspill fra API-testen.', lat: 59.43, lon: 10.66 }),
+    signal: AbortSignal.timeout(TIMEOUT),
+  });
+  assert.equal(post.status, 201);
+  const created = await post.json();
+  const receipt = await apiGet(`/api/v1/receipts/${created.code}`, '/api/v1/receipts/{code}');
+  assert.equal(receipt.input.text, 'Et innspill fra API-testen.');
+  const missing = await get('/api/v1/processes/finnes-ikke');
+  assert.equal(missing.status, 404);
+  assertDeclared('/api/v1/processes/{slug}', missing, 'application/problem+json');
+});
