@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/date.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "http/multipart.h"
@@ -184,9 +186,13 @@ static int parse_body(pv_req *r)
     return 415;
 }
 
+/* The key of a cacheable answer: language, format, URI — and the local day, since pages say
+ * which processes are open now and a deadline passes at midnight without any write. */
 static void cache_key(pv_req *r, buf *key)
 {
-    buf_printf(key, "%s %c %s", r->lang, r->want_json ? 'j' : 'h',
+    char day[11];
+    pv_date_format(pv_date_of((int64_t)time(NULL)), day);
+    buf_printf(key, "%s %c %s %s", r->lang, r->want_json ? 'j' : 'h', day,
                evhttp_request_get_uri(r->ev));
 }
 
