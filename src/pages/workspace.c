@@ -7,8 +7,10 @@
 
 #include "domain/plan.h"
 #include "pages/pages.h"
+#include "pages/processes.h"
 #include "store/audit.h"
 #include "store/plans.h"
+#include "store/processes.h"
 #include "web/session.h"
 
 #define RECENT_CHANGES 15
@@ -51,5 +53,21 @@ int page_workspace(pv_req *r, json_t **vm_out)
                         "has_recent", json_array_size(recent) > 0);
     json_decref(plans);
     json_decref(owned);
+    /* participation: links by role, and the processes the user owns or was added to */
+    unsigned roles = r->user->roles;
+    json_object_set_new(*vm_out, "process_staff",
+                        json_boolean(roles & (PROCESS_EDIT_ROLES | PROCESS_OWNER_ROLES)));
+    json_object_set_new(*vm_out, "process_advisor", json_boolean(roles & PROCESS_EDIT_ROLES));
+    json_t *processes;
+    if (store_processes_for_user(r->w->db, r->user->id, &processes) != 0)
+        return 500;
+    json_array_foreach(processes, i, p) {
+        char url[200];
+        snprintf(url, sizeof url, "/arbeid/prosesser/%s",
+                 json_string_value(json_object_get(p, "id")));
+        json_object_set_new(p, "url", json_string(url));
+    }
+    json_object_set_new(*vm_out, "has_my_processes", json_boolean(json_array_size(processes) > 0));
+    json_object_set_new(*vm_out, "my_processes", processes);
     return 200;
 }

@@ -384,11 +384,11 @@ static void check_phases(json_t *input, json_t *errors)
         snprintf(row, sizeof row, "%zu", i + 1);
         json_t *name = json_object_get(p, "name");
         if (!json_is_object(p) || !json_is_string(name) || json_string_length(name) == 0) {
-            field_error(errors, "phases", N_("Hver fase må ha et navn (rad nummer)."), row);
+            field_error(errors, "phases", N_("Fase %s må ha et navn."), row);
             return;
         }
         if (json_string_length(name) > PROCESS_ITEM_MAX) {
-            field_error(errors, "phases", N_("Et av punktene er for langt (høyst 300 tegn)."), row);
+            field_error(errors, "phases", N_("Navnet på fase %s er for langt (høyst 300 tegn)."), row);
             return;
         }
         json_t *dates = json_pack("{s:O?, s:O?}", "starts_on", json_object_get(p, "starts_on"),
@@ -399,10 +399,10 @@ static void check_phases(json_t *input, json_t *errors)
         const char *a = str(dates, "starts_on"), *b = str(dates, "ends_on");
         if (json_array_size(bad))
             field_error(errors, "phases",
-                        N_("Skriv datoene som åååå-mm-dd, for eksempel 2026-05-14 (rad nummer)."),
+                        N_("Skriv datoene i fase %s som åååå-mm-dd, for eksempel 2026-05-14."),
                         row);
         else if (a && b && strcmp(a, b) > 0)
-            field_error(errors, "phases", N_("En fase kan ikke slutte før den begynner (rad nummer)."),
+            field_error(errors, "phases", N_("Fase %s kan ikke slutte før den begynner."),
                         row);
         json_object_set_new(p, "starts_on", json_incref(json_object_get(dates, "starts_on")));
         json_object_set_new(p, "ends_on", json_incref(json_object_get(dates, "ends_on")));
