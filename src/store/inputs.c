@@ -141,7 +141,10 @@ static int write_input(store *s, const input_meta *m, int64_t received, json_t *
     free(themes_text);
     store_bind_text(st, 13, str(in, "age_group"));
     store_bind_text(st, 14, str(in, "home_area"));
-    sqlite3_bind_blob(st, 15, hash, SECRET_HASH_BYTES, SQLITE_TRANSIENT);
+    if (hash)
+        sqlite3_bind_blob(st, 15, hash, SECRET_HASH_BYTES, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 15); /* a batch of notes: no sender waits for a receipt */
     if (m->who && m->who->user_id > 0)
         sqlite3_bind_int64(st, 16, m->who->user_id);
     else
@@ -238,6 +241,89 @@ int store_input_insert(store *s, const input_meta *m, int64_t now, json_t *in, j
         store_rollback(s);
     if (rc == 0 && id_out)
         *id_out = id;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- a batch */
+
+/* Checks input k of a batch; its errors are appended as {field "notes", message, detail}. */
+static size_t check_batch_item(json_t *in, size_t k, const process_state *p, json_t *errors)
+{
+    json_t *own = json_array();
+    if (!json_is_object(in)) {
+        field_error(own, "notes", N_("Innspillet må være et objekt."), NULL);
+    } else {
+        input_normalize(in);
+        if (str(in, "name") || str(in, "email") || str(in, "phone"))
+            field_error(own, "contact", N_("Notater fra et møte eller en workshop lagres uten kontaktopplysninger."), NULL);
+        input_context ctx = {.themes = p->themes, .areas = p->areas, .staff = true};
+        input_check(in, &ctx, own);
+    }
+    char detail[24];
+    snprintf(detail, sizeof detail, "%zu", k + 1);
+    size_t i, n = json_array_size(own);
+    json_t *e;
+    json_array_foreach(own, i, e)
+        json_array_append_new(errors, json_pack("{s:s, s:O, s:s}", "field", "notes", "message",
+                                                json_object_get(e, "message"), "detail",
+                                                detail));
+    json_decref(own);
+    return n;
+}
+
+static void new_batch_id(char out[STAFF_BATCH_ID_CHARS + 1])
+{
+    uint8_t raw[8];
+    secret_random(raw, sizeof raw);
+    out[0] = 'b';
+    out[1] = '-';
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(out + 2 + 2 * i, 3, "%02x", raw[i]);
+}
+
+int store_inputs_register_batch(store *s, const actor *who, const char *process_id,
+                                int64_t received_at, int64_t now, json_t *inputs,
+                                json_t *errors, char batch_out[STAFF_BATCH_ID_CHARS + 1])
+{
+    size_t n = json_array_size(inputs);
+    if (!json_is_array(inputs) || n == 0 || n > STAFF_BATCH_MAX)
+        return PV_ELIMIT;
+    if (!process_id)
+        return PV_ENOTFOUND;
+    int rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    process_state p = {0};
+    rc = read_process(s, process_id, &p);
+    size_t i;
+    json_t *in;
+    if (rc == 0) {
+        size_t bad = 0;
+        json_array_foreach(inputs, i, in) bad += check_batch_item(in, i, &p, errors);
+        if (bad > 0)
+            rc = PV_EINVAL;
+    }
+    char batch[STAFF_BATCH_ID_CHARS + 1];
+    new_batch_id(batch);
+    input_meta m = {.process_id = process_id, .received_at = received_at, .who = who,
+                    .batch = batch};
+    json_array_foreach(inputs, i, in) {
+        int64_t id = 0;
+        if (rc == 0 && !str(in, "channel"))
+            json_object_set_new(in, "channel", json_string("workshop"));
+        if (rc == 0)
+            rc = write_input(s, &m, received_at, in, NULL, &id);
+        if (rc == 0)
+            rc = audit_create(s, &m, now, id, in);
+    }
+    json_decref(p.themes);
+    json_decref(p.areas);
+    if (rc == 0)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    if (rc == 0)
+        memcpy(batch_out, batch, sizeof batch);
     return rc;
 }
 

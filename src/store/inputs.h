@@ -46,6 +46,23 @@ int store_input_insert(store *s, const input_meta *meta, int64_t now, json_t *in
                        json_t *errors, char code_out[RECEIPT_CODE_CHARS + 1],
                        int64_t *id_out) PV_NODISCARD;
 
+#define STAFF_BATCH_MAX 100        /* inputs registered in one batch */
+#define STAFF_BATCH_ID_CHARS 18    /* "b-" and 16 hex digits */
+
+/* Registers the inputs (an array of 1..STAFF_BATCH_MAX input objects of domain/input.h,
+ * without contact fields) for process_id, received at received_at, by who, in ONE
+ * transaction with a new shared batch id (written into batch_out): each is tidied and
+ * checked (input_normalize, input_check as staff, with the process's themes and areas)
+ * and stored with moderation 'ny', status 'mottatt' and no receipt code (no sender waits
+ * for one), with the audit event input.create each. Errors of input k (0-based) are
+ * appended as {field "notes", message, detail "k+1"}. Returns PV_ENOTFOUND (no process),
+ * PV_EINVAL (errors filled), PV_ELIMIT (no inputs or too many), PV_EDB; nothing is stored
+ * unless it returns 0. The input objects are normalized in place. */
+int store_inputs_register_batch(store *s, const actor *who, const char *process_id,
+                                int64_t received_at, int64_t now, json_t *inputs,
+                                json_t *errors, char batch_out[STAFF_BATCH_ID_CHARS + 1])
+    PV_NODISCARD;
+
 /* The input behind a receipt code as a person typed it (any case, dashes optional):
  * {code (formatted), input {id, text, themes[], place_area, place_text, lat, lon, channel,
  * sender_type, on_behalf_of, received_at, status, moderation}, process {id, title, status,

@@ -1,9 +1,6 @@
 /* The staff's side of inputs: every input of a process with its contact data (for staff
- * eyes only), moderation, and registering a workshop's notes as several inputs at once.
- * Layer: store. One input at a time is registered through store_input_insert
- * (store/inputs.h), the insert every channel shares; a batch needs one transaction around
- * all its inputs, which that function (its own BEGIN IMMEDIATE) cannot join, so the batch
- * insert is here, with the same rules (domain/input.h) and the same audit event. */
+ * eyes only), and moderation. Registering is in store/inputs.h (one input, or a workshop's
+ * notes as a batch). Layer: store. */
 #ifndef PV_STORE_INPUTS_STAFF_H
 #define PV_STORE_INPUTS_STAFF_H
 
@@ -11,11 +8,10 @@
 #include <stdint.h>
 
 #include "store/audit.h"
+#include "store/inputs.h"
 #include "store/db.h"
 
 #define STAFF_INPUTS_LIST_MAX 2000 /* inputs on one list page */
-#define STAFF_BATCH_MAX 100        /* inputs registered in one batch */
-#define STAFF_BATCH_ID_CHARS 18    /* "b-" and 16 hex digits */
 
 /* The moderation states, as stored (input.moderation). */
 extern const char *const input_moderations[]; /* "ny", "publisert", "avvist", NULL */
@@ -41,19 +37,5 @@ int store_inputs_staff_counts(store *s, const char *process_id, json_t **out) PV
  * state; a state that is already set changes nothing and writes no event. */
 int store_input_moderate(store *s, const actor *who, int64_t now, const char *process_id,
                          int64_t input_id, const char *state) PV_NODISCARD;
-
-/* Registers the inputs (an array of 1..STAFF_BATCH_MAX input objects of domain/input.h,
- * without contact fields) for process_id, received at received_at, by who, in ONE
- * transaction with a new shared batch id (written into batch_out): each is tidied and
- * checked (input_normalize, input_check as staff, with the process's themes and areas)
- * and stored with moderation 'ny', status 'mottatt' and no receipt code (no sender waits
- * for one), with the audit event input.create each. Errors of input k (0-based) are
- * appended as {field "notes", message, detail "k+1"}. Returns PV_ENOTFOUND (no process),
- * PV_EINVAL (errors filled), PV_ELIMIT (no inputs or too many), PV_EDB; nothing is stored
- * unless it returns 0. The input objects are normalized in place. */
-int store_inputs_register_batch(store *s, const actor *who, const char *process_id,
-                                int64_t received_at, int64_t now, json_t *inputs,
-                                json_t *errors, char batch_out[STAFF_BATCH_ID_CHARS + 1])
-    PV_NODISCARD;
 
 #endif

@@ -78,7 +78,7 @@ typedef struct pv_req {
     pv_user *user;          /* NULL: anonymous */
     char address[64];       /* the client (the proxy's X-Forwarded-For when trusted) */
     bool tls;               /* the client reached us over TLS (X-Forwarded-Proto: https) */
-    url_query form;         /* an application/x-www-form-urlencoded body */
+    url_query form;         /* a form body (urlencoded or multipart/form-data) */
     json_t *body;           /* an application/json body, or NULL */
     const char *location;   /* a 303 target set by a handler, or NULL */
     char pre_csrf[48];      /* the pv_pre cookie's token (web/session.c), or "" */
