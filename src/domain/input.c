@@ -24,15 +24,6 @@ bool input_in_list(const char *const *list, const char *s)
     return false;
 }
 
-static bool in_json_list(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 /* ---------------------------------------------------------------- normalizing */
 
@@ -257,7 +248,7 @@ static void check_choice(json_t *in, const char *field, const char *const *fixed
     const char *p = text_problem(v, 200, false, invalid);
     if (!p) {
         const char *s = json_string_value(v);
-        if (fixed ? !input_in_list(fixed, s) : !in_json_list(list, s))
+        if (fixed ? !input_in_list(fixed, s) : !json_list_has(list, s))
             p = invalid;
     }
     if (p)
@@ -281,7 +272,7 @@ static void check_themes(json_t *in, const input_context *ctx, json_t *errors)
     json_t *t, *other;
     json_array_foreach(v, i, t) {
         if (!json_is_string(t) || !utf8_valid(json_string_value(t), json_string_length(t)) ||
-            !in_json_list(ctx->themes, json_string_value(t))) {
+            !json_list_has(ctx->themes, json_string_value(t))) {
             field_error(errors, "themes", N_("Velg temaer fra listen. Dette temaet finnes ikke i denne prosessen:"),
                         json_is_string(t) && utf8_valid(json_string_value(t), json_string_length(t))
                             ? json_string_value(t) : NULL);

@@ -228,6 +228,16 @@ bool field_has_error(json_t *errors, const char *field)
     return false;
 }
 
+bool json_list_has(json_t *list, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return true;
+    return false;
+}
+
 void field_error(json_t *errors, const char *field, const char *message, const char *detail)
 {
     if (field_has_error(errors, field))

@@ -105,6 +105,9 @@ size_t fields_check(const field_rule *rules, json_t *input, bool partial, json_t
 void field_error(json_t *errors, const char *field, const char *message, const char *detail);
 bool field_has_error(json_t *errors, const char *field);
 
+/* True when the JSON list holds the string s (a chosen theme, a known council …). */
+bool json_list_has(json_t *list, const char *s);
+
 /* True when giving plan id the parents in parents_of[id] closes a ring: parents_of maps every
  * plan id to the array of its parents' ids (with id's new parents already in it). On true,
  * path gets the ring, "a → b → a". A plan as its own parent is a ring of one. */

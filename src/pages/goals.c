@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/plan.h"
 #include "pages/pages.h"
 #include "store/goals.h"
 #include "store/goals_edit.h"
@@ -63,15 +64,6 @@ json_t *page_indicator_view(pv_req *r, json_t *ind)
     return v;
 }
 
-static bool has_string(json_t *array, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(array, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 /* A goal node: the goal, the plans that serve it, its indicators and (recursively) its
  * children. depth keeps a broken tree from recursing without end. */
@@ -94,7 +86,7 @@ static json_t *goal_node(pv_req *r, json_t *goal, json_t *goals, json_t *links,
                                                "name", json_object_get(v, "plan_name"), "url", url));
     }
     json_array_foreach(indicators, i, v)
-        if (has_string(json_object_get(v, "goal_ids"), id))
+        if (json_list_has(json_object_get(v, "goal_ids"), id))
             json_array_append_new(inds, page_indicator_view(r, v));
     if (depth < 8) {
         json_array_foreach(goals, i, v) {
@@ -147,14 +139,14 @@ static json_t *group_for(json_t *groups, const char *prefix, const char *name,
 static void hide_retired(json_t *goals, json_t *indicators, json_t *retired)
 {
     for (size_t i = json_array_size(goals); i-- > 0;)
-        if (has_string(retired, json_string_value(json_object_get(json_array_get(goals, i), "id"))))
+        if (json_list_has(retired, json_string_value(json_object_get(json_array_get(goals, i), "id"))))
             json_array_remove(goals, i);
     size_t i;
     json_t *ind;
     json_array_foreach(indicators, i, ind) {
         json_t *ids = json_object_get(ind, "goal_ids");
         for (size_t j = json_array_size(ids); j-- > 0;)
-            if (has_string(retired, json_string_value(json_array_get(ids, j))))
+            if (json_list_has(retired, json_string_value(json_array_get(ids, j))))
                 json_array_remove(ids, j);
     }
 }

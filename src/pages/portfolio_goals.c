@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/plan.h"
 #include "pages/pages.h"
 #include "pages/portfolio.h"
 #include "store/goals_edit.h"
@@ -44,15 +45,6 @@ static const char *str(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-static bool list_has(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 /* A goal in one line for a choice: «Hovedmål: Moss skal …», cut after about 90 bytes (on a
  * character boundary). */
@@ -416,7 +408,7 @@ static json_t *goal_checks(pv_req *r, json_t *goals, json_t *checked)
     size_t i;
     json_t *g;
     json_array_foreach(goals, i, g) {
-        bool on = list_has(checked, str(g, "id"));
+        bool on = json_list_has(checked, str(g, "id"));
         if (json_is_true(json_object_get(g, "retired")) && !on)
             continue;
         json_array_append_new(out, json_pack("{s:O, s:o, s:b}", "id", json_object_get(g, "id"),
@@ -697,7 +689,7 @@ int page_api_indicator_create(pv_req *r, json_t **vm)
     json_t *goals = json_object_get(input, "goal_ids");
     if (!goals)
         json_object_set_new(input, "goal_ids", json_pack("[s]", r->params[0]));
-    else if (json_is_array(goals) && !list_has(goals, r->params[0]))
+    else if (json_is_array(goals) && !json_list_has(goals, r->params[0]))
         json_array_append_new(goals, json_string(r->params[0]));
     actor who = portfolio_actor(r);
     buf id = BUF_INIT;

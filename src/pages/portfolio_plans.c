@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/plan.h"
 #include "pages/pages.h"
 #include "pages/portfolio.h"
 #include "store/plans_edit.h"
@@ -73,15 +74,6 @@ static json_t *record_values(json_t *rec)
     return values;
 }
 
-static bool list_has(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 static json_t *status_options(pv_req *r, json_t *in_use, const char *selected)
 {
@@ -91,9 +83,9 @@ static json_t *status_options(pv_req *r, json_t *in_use, const char *selected)
     size_t i;
     json_t *v;
     json_array_foreach(in_use, i, v)
-        if (!list_has(values, json_string_value(v)))
+        if (!json_list_has(values, json_string_value(v)))
             json_array_append(values, v);
-    if (selected && *selected && !list_has(values, selected))
+    if (selected && *selected && !json_list_has(values, selected))
         json_array_append_new(values, json_string(selected));
     json_t *out = json_array();
     json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", "", "label",
@@ -161,7 +153,7 @@ static json_t *goal_choices(pv_req *r, json_t *goals, json_t *links, json_t *che
     json_t *g, *link;
     json_array_foreach(goals, i, g) {
         const char *id = str(g, "id");
-        bool on = list_has(checked, id);
+        bool on = json_list_has(checked, id);
         bool retired = json_is_true(json_object_get(g, "retired"));
         if (retired && !on)
             continue;
@@ -188,7 +180,7 @@ static json_t *parent_choices(json_t *plans, const char *self, json_t *checked)
             continue;
         json_array_append_new(out, json_pack("{s:O, s:O, s:b}", "id", json_object_get(p, "id"),
                                              "name", json_object_get(p, "name"), "checked",
-                                             list_has(checked, str(p, "id"))));
+                                             json_list_has(checked, str(p, "id"))));
     }
     return out;
 }

@@ -380,15 +380,6 @@ static json_t *form_values(pv_req *r, bool fresh)
     return values;
 }
 
-static bool list_has(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 /* Choices from the process's own list (themes, areas). */
 static json_t *own_options(json_t *list, json_t *chosen)
@@ -405,7 +396,7 @@ static json_t *own_options(json_t *list, json_t *chosen)
         json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", s, "n", id, "selected",
                                              json_is_string(chosen)
                                                  ? strcmp(json_string_value(chosen), s) == 0
-                                                 : list_has(chosen, s)));
+                                                 : json_list_has(chosen, s)));
     }
     return out;
 }

@@ -314,15 +314,6 @@ static const char *const councils[] = {
     N_("Flerkulturelt råd"), N_("Råd for psykisk helse"), N_("Brukerråd"),
 };
 
-static bool list_has(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 /* The items of list not in known (a list of strings), as lines. */
 static json_t *others_text(json_t *list, json_t *known)
@@ -331,7 +322,7 @@ static json_t *others_text(json_t *list, json_t *known)
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v)
-        if (json_is_string(v) && !list_has(known, json_string_value(v)))
+        if (json_is_string(v) && !json_list_has(known, json_string_value(v)))
             json_array_append(rest, v);
     json_t *text = process_lines_text(rest);
     json_decref(rest);
@@ -346,7 +337,7 @@ static json_t *council_choices(json_t *chosen, json_t **known)
         json_array_append_new(*known, json_string(councils[i]));
         json_array_append_new(out, json_pack("{s:s, s:I, s:b}", "value", councils[i], "n",
                                              (json_int_t)i + 1, "checked",
-                                             list_has(chosen, councils[i])));
+                                             json_list_has(chosen, councils[i])));
     }
     return out;
 }
@@ -368,13 +359,13 @@ static void ladder_choices(json_t *ladder, const char *step, json_t *methods, js
                                                others_text(names, none), "checked",
                                                step && strcmp(step, id) == 0));
         json_array_foreach(names, j, m) {
-            if (!json_is_string(m) || list_has(*known, json_string_value(m)))
+            if (!json_is_string(m) || json_list_has(*known, json_string_value(m)))
                 continue;
             json_array_append(*known, m);
             json_array_append_new(choices,
                                   json_pack("{s:O, s:I, s:b}", "value", m, "n",
                                             (json_int_t)json_array_size(*known), "checked",
-                                            list_has(methods, json_string_value(m))));
+                                            json_list_has(methods, json_string_value(m))));
         }
     }
     json_decref(none);

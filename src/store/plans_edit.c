@@ -342,15 +342,6 @@ int store_plan_derive_goals(store *s, const char *plan_id)
 
 /* ---------------------------------------------------------------- checking a plan */
 
-static bool has_string(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return true;
-    return false;
-}
 
 /* The ids in list that the query sql does not find, as "a, b" (empty when all exist). */
 static void missing_ids(store *s, const char *sql, json_t *list, buf *out)
@@ -404,7 +395,7 @@ static void check_parents(store *s, const char *id, json_t *rec, json_t *errors)
     json_t *parents = json_object_get(rec, "parent_ids");
     if (!json_is_array(parents) || field_has_error(errors, "parent_ids"))
         return;
-    if (has_string(parents, id)) {
+    if (json_list_has(parents, id)) {
         field_error(errors, "parent_ids", N_("En plan kan ikke være forankret i seg selv."), NULL);
         return;
     }
@@ -508,7 +499,7 @@ static int write_links(store *s, const char *id, json_t *before, json_t *rec)
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(before, "parent_ids"), i, v)
-        if (rc == 0 && !has_string(json_object_get(rec, "parent_ids"), json_string_value(v)))
+        if (rc == 0 && !json_list_has(json_object_get(rec, "parent_ids"), json_string_value(v)))
             rc = exec_pair(s, SQL_PARENT_REMOVE, id, json_string_value(v));
     json_array_foreach(json_object_get(rec, "parent_ids"), i, v)
         if (rc == 0)
