@@ -269,6 +269,23 @@ static void int_text(int64_t id, char out[24])
     snprintf(out, 24, "%lld", (long long)id);
 }
 
+/* The audit event of a row that was added (no before) or changed: TYPE.create or
+ * TYPE.update, the row's id as object, and the process it belongs to (NULL: none) among the
+ * values so that the log can be read per process. */
+static int audit_saved_row(store *s, const actor *who, int64_t now, const char *type,
+                           const char *process_id, int64_t id, json_t *before, json_t *after)
+{
+    char oid[24], action[48];
+    int_text(id, oid);
+    snprintf(action, sizeof action, "%s.%s", type, before ? "update" : "create");
+    if (process_id) {
+        json_object_set_new(after, "process_id", json_string(process_id));
+        if (before)
+            json_object_set_new(before, "process_id", json_string(process_id));
+    }
+    return audit_diff(s, who, now, action, type, oid, before, after);
+}
+
 /* Runs fields_check on input, skipping the keys whose rule kind is only a placeholder. */
 static void check_fields(const field_rule *rules, const char *const *special, size_t n_special,
                          json_t *input, bool partial, json_t *errors)
@@ -805,15 +822,8 @@ int store_stakeholder_save(store *s, const actor *who, int64_t now, const char *
         id = sqlite3_last_insert_rowid(store_handle(s));
     if (rc == 0)
         rc = holder_read(s, process_id, id, &after);
-    if (rc == 0) {
-        char oid[24];
-        int_text(id, oid);
-        json_object_set_new(after, "process_id", json_string(process_id));
-        if (before)
-            json_object_set_new(before, "process_id", json_string(process_id));
-        rc = audit_diff(s, who, now, before ? "stakeholder.update" : "stakeholder.create",
-                        "stakeholder", oid, before, after);
-    }
+    if (rc == 0)
+        rc = audit_saved_row(s, who, now, "stakeholder", process_id, id, before, after);
     rc = store_edit_finish(s, rc);
     if (rc == 0 && id_out)
         *id_out = id;
@@ -985,15 +995,8 @@ int store_event_save(store *s, const actor *who, int64_t now, const char *proces
         id = sqlite3_last_insert_rowid(store_handle(s));
     if (rc == 0)
         rc = event_read(s, process_id, id, &after);
-    if (rc == 0) {
-        char oid[24];
-        int_text(id, oid);
-        json_object_set_new(after, "process_id", json_string(process_id));
-        if (before)
-            json_object_set_new(before, "process_id", json_string(process_id));
-        rc = audit_diff(s, who, now, before ? "event.update" : "event.create", "event", oid,
-                        before, after);
-    }
+    if (rc == 0)
+        rc = audit_saved_row(s, who, now, "event", process_id, id, before, after);
     rc = store_edit_finish(s, rc);
     if (rc == 0 && id_out)
         *id_out = id;
@@ -1266,12 +1269,8 @@ int store_venue_save(store *s, const actor *who, int64_t now, int64_t venue_id, 
         id = sqlite3_last_insert_rowid(store_handle(s));
     if (rc == 0)
         rc = venue_read(s, id, &after);
-    if (rc == 0) {
-        char oid[24];
-        int_text(id, oid);
-        rc = audit_diff(s, who, now, before ? "venue.update" : "venue.create", "venue", oid,
-                        before, after);
-    }
+    if (rc == 0)
+        rc = audit_saved_row(s, who, now, "venue", NULL, id, before, after);
     rc = store_edit_finish(s, rc);
     if (rc == 0 && id_out)
         *id_out = id;
