@@ -362,7 +362,11 @@ size_t input_check(json_t *in, const input_context *ctx, json_t *errors)
                N_("Navnet på organisasjonen eller rådet kan være på høyst 200 tegn."), errors);
     check_choice(in, "sender_type", input_sender_types, NULL,
                  N_("Velg hvem innspillet kommer fra."), errors);
-    check_choice(in, "channel", input_channels, NULL, N_("Ukjent kanal."), errors);
+    /* A sender reaches us through the web form or a front end such as an SMS gateway;
+     * letters, meetings and the rest are registered by staff. */
+    static const char *const sender_channels[] = {"web", "sms", NULL};
+    check_choice(in, "channel", ctx->staff ? input_channels : sender_channels, NULL,
+                 N_("Ukjent kanal."), errors);
     check_line(in, "language", INPUT_LANGUAGE_MAX, N_("Ukjent språk."), errors);
     return json_array_size(errors) - before;
 }

@@ -23,7 +23,7 @@
  *   home_area     one of the process's areas (anonymous background)
  *   on_behalf_of  string ≤ INPUT_ON_BEHALF_MAX: the organisation or council
  *   sender_type   one of input_sender_types (default privatperson)
- *   channel       one of input_channels (default web)
+ *   channel       one of input_channels (default web); web or sms unless staff register it
  *   language      string ≤ 16 (a language tag: "nb", "en" …)
  * Any other key is an error («Dette feltet finnes ikke.»). Every string is checked to be
  * valid UTF-8 (a json_t made with json_stringn_nocheck may hold anything).

@@ -231,7 +231,9 @@ static void test_background_and_sender(void **state)
     expect("{\"text\": \"x\", \"sender_type\": \"råd/utvalg\", \"on_behalf_of\": \"Eldrerådet\"}",
            NULL, NULL);
     expect("{\"text\": \"x\", \"sender_type\": \"konge\"}", "sender_type", "Velg hvem");
-    expect("{\"text\": \"x\", \"channel\": \"brev\"}", NULL, NULL);
+    expect("{\"text\": \"x\", \"channel\": \"sms\"}", NULL, NULL);
+    /* A letter is registered by staff; a sender cannot claim to have written one. */
+    expect("{\"text\": \"x\", \"channel\": \"brev\"}", "channel", "kanal");
     expect("{\"text\": \"x\", \"channel\": \"brevdue\"}", "channel", "kanal");
     json_t *in = parse("{\"text\": \"x\"}");
     json_object_set_new(in, "on_behalf_of", text_of_chars("æ", INPUT_ON_BEHALF_MAX + 1));
