@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, cli } from './lib/server.mjs';
+import { startServer, launchBrowser, cli, WAIT, withPage } from './lib/server.mjs';
 import { axeViolations, formatViolations, vnuErrors, formatVnuErrors } from './lib/check.mjs';
 
 const NBSP = '\u00a0';
-const WAIT = 15000; // the bound of every wait for a page condition
 const T = { timeout: 120000 }; // the bound of every browser test (axe on a big page is slow)
 
 let server;
@@ -41,23 +40,9 @@ const PAGES = [
 const LANGS = ['nb', 'nn', 'en'];
 const TITLE_SUFFIX = /^(.+\S) – (\S.*)$/; // "<page> – <Moss kommune in the UI language>"
 
-/** A fresh browser context (own cookies) with one page; always closed. */
-async function withPage(options, fn) {
-  // A Norwegian reader unless the test says otherwise: Chromium would send en-US.
-  const asked = options.locale || options.extraHTTPHeaders?.['Accept-Language'];
-  const context = await browser.newContext(asked ? options : { locale: 'nb-NO', ...options });
-  context.setDefaultTimeout(WAIT);
-  context.setDefaultNavigationTimeout(WAIT);
-  try {
-    return await fn(await context.newPage(), context);
-  } finally {
-    await context.close();
-  }
-}
-
 /** A context whose `lang` cookie picks the UI language, as /sprak would set it. */
 async function withLangPage(lang, fn) {
-  return withPage({}, async (page, context) => {
+  return withPage(browser, {}, async (page, context) => {
     await context.addCookies([{ name: 'lang', value: lang, url: server.url }]);
     return fn(page, context);
   });
@@ -186,7 +171,7 @@ async function tabTo(page, want, { key = 'Tab', max = 400, label = 'target' } = 
 }
 
 test('keyboard only: skip link, menu, a plan, and back by the breadcrumb, with visible focus', T, async () => {
-  await withPage({}, async (page) => {
+  await withPage(browser, {}, async (page) => {
     await page.goto(server.url + '/');
     // 1. The first Tab reaches the skip link, which becomes visible, and Enter moves into <main>.
     const skip = await tabTo(page, () => true, { max: 1, label: 'first focusable' });
@@ -224,7 +209,7 @@ test('keyboard only: skip link, menu, a plan, and back by the breadcrumb, with v
 // ---------------------------------------------------------------- 5. language
 
 test('language switch: Nynorsk sets <html lang="nn">, the cookie persists, English gives "en"', T, async () => {
-  await withPage({}, async (page, context) => {
+  await withPage(browser, {}, async (page, context) => {
     await page.goto(server.url + '/');
     assert.equal(await page.getAttribute('html', 'lang'), 'nb');
     await page.locator('nav.lang-switch').getByRole('link', { name: 'Nynorsk' }).click();
@@ -251,7 +236,7 @@ test('language switch: Nynorsk sets <html lang="nn">, the cookie persists, Engli
 
 for (const [accept, lang] of [['en-GB,en;q=0.9', 'en'], ['nn', 'nn'], ['pl', 'nb']]) {
   test(`language: a first visit with Accept-Language "${accept}" gets <html lang="${lang}">`, T, async () => {
-    await withPage({ extraHTTPHeaders: { 'Accept-Language': accept } }, async (page) => {
+    await withPage(browser, { extraHTTPHeaders: { 'Accept-Language': accept } }, async (page) => {
       const res = await page.goto(server.url + '/');
       assert.equal(res.status(), 200);
       assert.equal(await page.getAttribute('html', 'lang'), lang);
@@ -263,7 +248,7 @@ for (const [accept, lang] of [['en-GB,en;q=0.9', 'en'], ['nn', 'nn'], ['pl', 'nb
 // ---------------------------------------------------------------- 6. the facts on the pages
 
 test('Leve hele livet: yearly sums 3 910, 2 960, 3 090 and 3 610 for 2023–2026', T, async () => {
-  await withPage({}, async (page) => {
+  await withPage(browser, {}, async (page) => {
     await page.goto(server.url + '/planer/leve-hele-livet');
     const table = page.locator('table.cost-table');
     const years = await table.locator('thead th.num').allInnerTexts();
@@ -275,7 +260,7 @@ test('Leve hele livet: yearly sums 3 910, 2 960, 3 090 and 3 610 for 2023–2026
 });
 
 test('Leve hele livet: a cost note like «Innenfor ramme» is visible in a measure\'s cell', T, async () => {
-  await withPage({}, async (page) => {
+  await withPage(browser, {}, async (page) => {
     await page.goto(server.url + '/planer/leve-hele-livet');
     const note = page.locator('table.measure-table td .cost-note', { hasText: /^Innenfor ramme/ }).first();
     assert.ok(await note.isVisible(), 'a note «Innenfor ramme» is visible');
@@ -284,7 +269,7 @@ test('Leve hele livet: a cost note like «Innenfor ramme» is visible in a measu
 });
 
 test('Leve hele livet: the five focus areas with the headings of the plan', T, async () => {
-  await withPage({}, async (page) => {
+  await withPage(browser, {}, async (page) => {
     await page.goto(server.url + '/planer/leve-hele-livet');
     const areas = page.locator('section.focus-area');
     const names = await areas.locator('h3').allInnerTexts();
@@ -300,7 +285,7 @@ test('Leve hele livet: the five focus areas with the headings of the plan', T, a
 });
 
 test('/planer: counts per status at the top, and «ikke oppgitt» where data are missing', T, async () => {
-  await withPage({}, async (page) => {
+  await withPage(browser, {}, async (page) => {
     await page.goto(server.url + '/planer');
     const counts = {};
     for (const li of await page.locator('ul.status-counts li').all()) {
@@ -324,7 +309,7 @@ test('/planer: counts per status at the top, and «ikke oppgitt» where data are
 
 for (const javaScriptEnabled of [true, false]) {
   test(`/planer: filtering by theme with the form (select + button) works, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, T, async () => {
-    await withPage({ javaScriptEnabled }, async (page) => {
+    await withPage(browser, { javaScriptEnabled }, async (page) => {
       const theme = 'levekar-folkehelse-og-livskvalitet';
       await page.goto(server.url + '/planer');
       // The plans of that theme as the unfiltered list shows them.
@@ -352,7 +337,7 @@ for (const javaScriptEnabled of [true, false]) {
 }
 
 test('/mal: the vision, the three hovedmål and the full-time indicator of helse og mestring', T, async () => {
-  await withPage({}, async (page) => {
+  await withPage(browser, {}, async (page) => {
     await page.goto(server.url + '/mal');
     const vision = page.locator('li.goal--visjon');
     assert.equal(await vision.count(), 1);
@@ -396,7 +381,7 @@ test('Markdown safety: <script>, javascript: links and event handlers in a purpo
       '',
       '![bilde](javascript:alert("image"))',
     ].join('\n');
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       const dialogs = [];
       page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
       // The server is running and has served the list before the import…

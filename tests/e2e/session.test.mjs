@@ -5,24 +5,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, cli } from './lib/server.mjs';
+import { startServer } from './lib/server.mjs';
+import { addUser } from './lib/staff.mjs';
 
 const EMAIL = 'kari@moss.kommune.no';
 const PASSWORD = 'en lang setning som passord';
 
-let plain, proxied;
+const KARI = { email: EMAIL, name: 'Kari Nordmann', password: PASSWORD };
 
-function addUser(server) {
-  const res = cli(['user', 'add', '--email', EMAIL, '--name', 'Kari Nordmann', '--role', 'planlegger',
-    '--password-stdin', '--db', server.db], { input: `${PASSWORD}\n` });
-  assert.equal(res.status, 0, res.stderr);
-}
+let plain, proxied;
 
 before(async () => {
   plain = await startServer();
-  addUser(plain);
+  addUser(plain, KARI, 'planlegger');
   proxied = await startServer({ extraArgs: ['--trusted-proxy', '127.0.0.1'] });
-  addUser(proxied);
+  addUser(proxied, KARI, 'planlegger');
 });
 
 after(async () => {

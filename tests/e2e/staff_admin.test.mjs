@@ -14,10 +14,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, cli } from './lib/server.mjs';
-import { axeViolations, formatViolations, vnuErrors, formatVnuErrors } from './lib/check.mjs';
+import { startServer, launchBrowser, WAIT, withPage, navigate } from './lib/server.mjs';
+import { judgeInto, vnuErrors, formatVnuErrors } from './lib/check.mjs';
+import { addUser, signIn, csrfOf } from './lib/staff.mjs';
 
-const WAIT = 15000; // the bound of every wait for a page condition
 const T = { timeout: 120000 };
 const ADMIN = { email: 'ada.admin@moss.kommune.no', name: 'Ada Admin', password: 'ada sitt lange passord' };
 const NEW_USER = { email: 'pia.planlegger@moss.kommune.no', name: 'Pia Planlegger', password: 'pia velger et godt passord' };
@@ -26,11 +26,12 @@ let server;
 let browser;
 let address = 10; // each context claims its own client address
 const docs = []; // { name, html }: every state of every page, for one run of vnu at the end
+const judge = judgeInto(docs, { oneH1: false });
 
 before(async () => {
   server = await startServer({ extraArgs: ['--trusted-proxy', '127.0.0.1'] });
   browser = await launchBrowser();
-  addUser(ADMIN, 'admin');
+  addUser(server, ADMIN, 'admin');
 }, { timeout: 60000 });
 
 after(async () => {
@@ -40,61 +41,19 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-/** Adds a user with a password through the command line. */
-function addUser(user, roles) {
-  const res = cli(['user', 'add', '--db', server.db, '--email', user.email, '--name', user.name,
-    '--role', roles, '--password-stdin'], { input: user.password + '\n' });
-  assert.equal(res.status, 0, res.stderr);
-  return Number(res.stdout.match(/added user (\d+)/)[1]);
-}
-
 function sql(statement) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, statement], { encoding: 'utf8' }).trim();
 }
 
-/** A fresh browser context (own cookies, own client address) with one page; always closed. */
-async function withPage(options, fn) {
+/** withPage() in a context that claims a client address of its own (X-Forwarded-For). */
+function withClient(options, fn) {
   const xff = `10.0.${address++}.1`;
-  const context = await browser.newContext({ locale: 'nb-NO', ...options,
-    extraHTTPHeaders: { 'X-Forwarded-For': xff, ...(options.extraHTTPHeaders || {}) } });
-  context.setDefaultTimeout(WAIT);
-  context.setDefaultNavigationTimeout(WAIT);
-  try {
-    return await fn(await context.newPage(), context, xff);
-  } finally {
-    await context.close();
-  }
-}
-
-/** Keeps the served HTML of a page state for vnu and runs axe-core on it now. */
-async function judge(page, name, response) {
-  docs.push({ name, html: await response.text() });
-  const violations = await axeViolations(page);
-  assert.equal(violations.length, 0, `axe violations on ${name}:\n${formatViolations(violations)}`);
-}
-
-/** Runs action (a click, a key) and returns the response of the page it leads to (after a
- * 303, the page redirected to), once that page has loaded. */
-async function navigate(page, action) {
-  const [response] = await Promise.all([page.waitForNavigation(), action()]);
-  return response;
+  return withPage(browser, { ...options, extraHTTPHeaders: { 'X-Forwarded-For': xff, ...(options.extraHTTPHeaders || {}) } }, fn);
 }
 
 /** Submits the form that holds `button`; returns the response of the resulting page. */
 function submit(page, button) {
   return navigate(page, () => button.click());
-}
-
-async function signIn(page, user) {
-  await page.goto(server.url + '/logg-inn');
-  await page.fill('#signin-email', user.email);
-  await page.fill('#signin-password', user.password);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/arbeid'), page.click('form.signin-form button')]);
-}
-
-/** The CSRF token of the signed-in page (the hidden field of the sign-out form). */
-function csrfOf(page) {
-  return page.locator('form.staff-bar__signout input[name="csrf"]').getAttribute('value');
 }
 
 /** The id of a user by e-mail, from the list at /arbeid/brukere (as a signed-in admin). */
@@ -143,8 +102,8 @@ let newUserLink;
 let newUserId;
 
 test('an admin adds a user by keyboard alone; errors show next to the fields with the summary', T, async () => {
-  await withPage({}, async (page) => {
-    await signIn(page, ADMIN);
+  await withClient({}, async (page) => {
+    await signIn(server, page, ADMIN);
     let res = await page.goto(server.url + '/arbeid/brukere');
     assert.equal(res.status(), 200);
     assert.equal(await page.locator('h1').innerText(), 'Brukere');
@@ -214,7 +173,7 @@ test('an admin adds a user by keyboard alone; errors show next to the fields wit
 
 test('the new user opens the link (JavaScript off), sets a password and lands on /arbeid', T, async () => {
   assert.ok(newUserLink, 'the previous test made a link');
-  await withPage({ javaScriptEnabled: false }, async (page) => {
+  await withClient({ javaScriptEnabled: false }, async (page) => {
     await page.goto(newUserLink);
     assert.equal(await page.locator('h1').innerText(), 'Velg passord');
     await page.fill('#link-password', NEW_USER.password);
@@ -241,10 +200,10 @@ test('the new user opens the link (JavaScript off), sets a password and lands on
 // ---------------------------------------------------------------- 2. roles, disabling
 
 test('roles change what the user may open; an admin keeps their own admin role', T, async () => {
-  await withPage({}, async (adminPage) => {
-    await signIn(adminPage, ADMIN);
-    await withPage({}, async (userPage) => {
-      await signIn(userPage, NEW_USER);
+  await withClient({}, async (adminPage) => {
+    await signIn(server, adminPage, ADMIN);
+    await withClient({}, async (userPage) => {
+      await signIn(server, userPage, NEW_USER);
       let res = await userPage.goto(server.url + '/arbeid/logg');
       assert.equal(res.status(), 403);
 
@@ -295,10 +254,10 @@ test('roles change what the user may open; an admin keeps their own admin role',
 });
 
 test('disabling a user ends their session: their next request goes to /logg-inn', T, async () => {
-  await withPage({}, async (adminPage) => {
-    await signIn(adminPage, ADMIN);
-    await withPage({}, async (userPage) => {
-      await signIn(userPage, NEW_USER);
+  await withClient({}, async (adminPage) => {
+    await signIn(server, adminPage, ADMIN);
+    await withClient({}, async (userPage) => {
+      await signIn(server, userPage, NEW_USER);
       await adminPage.goto(`${server.url}/arbeid/brukere/${newUserId}`);
       let res = await submit(adminPage, adminPage.locator('form[action$="/deaktiver"] button'));
       assert.match(adminPage.url(), /\?endret=deaktivert$/);
@@ -318,7 +277,7 @@ test('disabling a user ends their session: their next request goes to /logg-inn'
       // Enabled again, the user signs in as before.
       await submit(adminPage, adminPage.locator('form[action$="/aktiver"] button'));
       assert.equal(await adminPage.locator('.ds-alert[role="status"]').innerText(), 'Brukeren er aktivert igjen.');
-      await signIn(userPage, NEW_USER);
+      await signIn(server, userPage, NEW_USER);
     });
   });
 });
@@ -343,7 +302,7 @@ async function attempt(email, password, xff, pre) {
 
 test('the throttle: five wrong passwords, then a sixth attempt is refused with 429 before checking', T, async () => {
   const user = { email: 'tor.throttle@moss.kommune.no', name: 'Tor Throttle', password: 'tor har et riktig passord' };
-  const id = addUser(user, 'leser');
+  const id = addUser(server, user, 'leser');
   const xff = `10.9.${address++}.1`;
   const pre = await preToken(xff);
   for (let i = 1; i <= 4; i++) {
@@ -369,11 +328,11 @@ test('the throttle: five wrong passwords, then a sixth attempt is refused with 4
 
 test('a locked account refuses the right password until an admin unlocks it in the browser', T, async () => {
   const user = { email: 'lise.laast@moss.kommune.no', name: 'Lise Låst', password: 'lise sitt riktige passord' };
-  const id = addUser(user, 'leser');
+  const id = addUser(server, user, 'leser');
   // Nine failures a few minutes ago (inserted), then the tenth for real: the account locks.
   sql(`UPDATE user SET failures = 9, failures_first_at = strftime('%s','now') - 300,
        failures_last_at = strftime('%s','now') - 120 WHERE id = ${id}`);
-  await withPage({}, async (page) => {
+  await withClient({}, async (page) => {
     await page.goto(server.url + '/logg-inn');
     await page.fill('#signin-email', user.email);
     await page.fill('#signin-password', 'et feil passord');
@@ -385,8 +344,8 @@ test('a locked account refuses the right password until an admin unlocks it in t
     assert.equal(res.status(), 429, 'the right password is refused while locked');
     assert.match(await page.locator('.ds-error-summary').innerText(), /be en administrator om hjelp/);
 
-    await withPage({}, async (adminPage) => {
-      await signIn(adminPage, ADMIN);
+    await withClient({}, async (adminPage) => {
+      await signIn(server, adminPage, ADMIN);
       await adminPage.goto(server.url + '/arbeid/brukere');
       assert.match(await adminPage.locator('tr', { hasText: user.email }).innerText(), /Sperret etter mislykkede innlogginger/);
       res = await adminPage.goto(`${server.url}/arbeid/brukere/${id}`);
@@ -406,8 +365,8 @@ test('a locked account refuses the right password until an admin unlocks it in t
 // ---------------------------------------------------------------- 4. the log
 
 test('/arbeid/logg lists the events newest first, with filters, paging and JSON', T, async () => {
-  await withPage({}, async (page) => {
-    await signIn(page, ADMIN);
+  await withClient({}, async (page) => {
+    await signIn(server, page, ADMIN);
     // Enough events for more than one page: 30 users added through the JSON form of the page.
     const csrf = await csrfOf(page);
     for (let i = 0; i < 30; i++) {
@@ -476,10 +435,10 @@ test('/arbeid/logg lists the events newest first, with filters, paging and JSON'
 // ---------------------------------------------------------------- 5. own account
 
 test('/arbeid/meg: a new password ends the other sessions; a wrong current one is refused', T, async () => {
-  await withPage({}, async (pageA) => {
-    await signIn(pageA, NEW_USER);
-    await withPage({}, async (pageB) => {
-      await signIn(pageB, NEW_USER);
+  await withClient({}, async (pageA) => {
+    await signIn(server, pageA, NEW_USER);
+    await withClient({}, async (pageB) => {
+      await signIn(server, pageB, NEW_USER);
       let res = await pageA.goto(server.url + '/arbeid/meg');
       assert.equal(res.status(), 200);
       assert.match(await pageA.locator('dl.facts').innerText(), /Pia Planlegger[\s\S]*pia\.planlegger@moss\.kommune\.no[\s\S]*Medvirkningsrådgiver/);
@@ -520,7 +479,7 @@ test('/arbeid/meg: a new password ends the other sessions; a wrong current one i
       res = await submit(pageB, pageB.locator('form.signin-form button'));
       assert.match(await pageB.locator('.ds-error-summary').innerText(), /Feil e-post eller passord/);
       NEW_USER.password = fresh;
-      await signIn(pageB, NEW_USER);
+      await signIn(server, pageB, NEW_USER);
       const event = sql(`SELECT changes FROM audit_event WHERE action = 'user.password' AND object_id = '${newUserId}' ORDER BY id DESC LIMIT 1`);
       assert.equal(event, '{"password":["…","changed"]}');
       assert.equal(sql(`SELECT count(*) FROM audit_event WHERE changes LIKE '%${fresh}%' OR changes LIKE '%argon2%'`), '0');
@@ -529,8 +488,8 @@ test('/arbeid/meg: a new password ends the other sessions; a wrong current one i
 });
 
 test('/arbeid/meg: API tokens act as their user; a read-only one is refused a change; revoked ones stop', T, async () => {
-  await withPage({}, async (page) => {
-    await signIn(page, ADMIN);
+  await withClient({}, async (page) => {
+    await signIn(server, page, ADMIN);
     await page.goto(server.url + '/arbeid/meg');
     // No name: refused next to the field.
     let res = await submit(page, page.locator('form[action="/arbeid/meg/nokler"] button'));
@@ -608,8 +567,8 @@ test('/arbeid/meg: API tokens act as their user; a read-only one is refused a ch
 // ---------------------------------------------------------------- 6. signing out
 
 test('every staff page, and every form answer, is sent with Cache-Control: no-store', T, async () => {
-  await withPage({}, async (page) => {
-    await signIn(page, ADMIN);
+  await withClient({}, async (page) => {
+    await signIn(server, page, ADMIN);
     const csrf = await csrfOf(page);
     const seen = [];
     for (const path of ['/arbeid/brukere', `/arbeid/brukere/${newUserId}`, '/arbeid/logg', '/arbeid/meg']) {
@@ -628,8 +587,8 @@ test('every staff page, and every form answer, is sent with Cache-Control: no-st
 });
 
 test('the back button after signing out shows no staff data', T, async () => {
-  await withPage({}, async (page) => {
-    await signIn(page, ADMIN);
+  await withClient({}, async (page) => {
+    await signIn(server, page, ADMIN);
     await page.goto(server.url + '/arbeid/brukere');
     assert.ok((await page.content()).includes(NEW_USER.email));
     await page.goto(server.url + '/arbeid/meg');

@@ -8,10 +8,10 @@
 // every page state, and the Nu Html Checker all of them at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, cli } from './lib/server.mjs';
-import { axeViolations, formatViolations, vnuErrors, formatVnuErrors } from './lib/check.mjs';
+import { startServer, launchBrowser, WAIT, withPage, navigate, open } from './lib/server.mjs';
+import { judgeInto, assertValidHtml } from './lib/check.mjs';
+import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
-const WAIT = 15000; // the bound of every wait for a page condition
 const T = { timeout: 120000 };
 const OWNER = { email: 'pia.prosess@moss.kommune.no', name: 'Pia Prosess', password: 'pia har et langt passord' };
 const OTHER = { email: 'otto.annen@moss.kommune.no', name: 'Otto Annen', password: 'otto har et langt passord' };
@@ -22,15 +22,13 @@ const SLUG = 'ny-park-pa-jeloy';
 let server;
 let browser;
 const docs = []; // { name, html }: every page state, for one run of vnu at the end
+const judge = judgeInto(docs, { jsOff: true }); // every page here is loaded with JavaScript off
+const NO_JS = { javaScriptEnabled: false };
 
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  for (const [user, role] of [[OWNER, 'prosesseier'], [OTHER, 'prosesseier'], [ADVISOR, 'radgiver']]) {
-    const res = cli(['user', 'add', '--db', server.db, '--email', user.email, '--name', user.name,
-      '--role', role, '--password-stdin'], { input: user.password + '\n' });
-    assert.equal(res.status, 0, res.stderr);
-  }
+  for (const [user, role] of [[OWNER, 'prosesseier'], [OTHER, 'prosesseier'], [ADVISOR, 'radgiver']]) addUser(server, user, role);
 }, { timeout: 60000 });
 
 after(async () => {
@@ -39,68 +37,6 @@ after(async () => {
 }, { timeout: 60000 });
 
 // ---------------------------------------------------------------- helpers
-
-/** A fresh browser context with JavaScript off (own cookies) and one page; always closed. */
-async function withPage(fn) {
-  const context = await browser.newContext({ locale: 'nb-NO', javaScriptEnabled: false });
-  context.setDefaultTimeout(WAIT);
-  context.setDefaultNavigationTimeout(WAIT);
-  try {
-    return await fn(await context.newPage(), context);
-  } finally {
-    await context.close();
-  }
-}
-
-async function signIn(page, user) {
-  await page.goto(server.url + '/logg-inn');
-  await page.fill('#signin-email', user.email);
-  await page.fill('#signin-password', user.password);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/arbeid'), page.click('form.signin-form button')]);
-}
-
-/**
- * Keeps the served HTML of a page state for vnu and runs axe-core on it now. axe-core runs as
- * a script, so the state is shown again in a page with JavaScript on: the same URL, its
- * document answered with the HTML that the JavaScript-free page got (stylesheets and images
- * come from the server as usual, so colour contrast is judged on the real styles).
- */
-async function judge(page, name, response) {
-  const html = await response.text();
-  docs.push({ name, html });
-  assert.equal(await page.locator('h1').count(), 1, `${name}: one <h1>`);
-  const context = await browser.newContext({ locale: 'nb-NO' });
-  context.setDefaultTimeout(WAIT);
-  try {
-    const copy = await context.newPage();
-    const url = response.url();
-    await copy.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-    await copy.goto(url);
-    const violations = await axeViolations(copy);
-    assert.equal(violations.length, 0, `axe violations on ${name}:\n${formatViolations(violations)}`);
-  } finally {
-    await context.close();
-  }
-}
-
-async function navigate(page, action) {
-  const [response] = await Promise.all([page.waitForNavigation(), action()]);
-  return response;
-}
-
-async function open(page, p, status = 200) {
-  const res = await page.goto(server.url + p);
-  assert.equal(res.status(), status, `GET ${p}`);
-  return res;
-}
-
-async function sessionOf(context) {
-  return (await context.cookies(server.url)).find((c) => c.name === 'pv_session').value;
-}
-
-function csrfOf(page) {
-  return page.locator('form.staff-bar__signout input[name="csrf"]').getAttribute('value');
-}
 
 /** A request with the session cookie: JSON for GET, a form for POST. */
 async function request(method, p, { session, form } = {}) {
@@ -123,11 +59,11 @@ function isoDay(daysFromNow) {
 // ---------------------------------------------------------------- 1. planning a process
 
 test('a process owner plans a process through the guided form, with JavaScript off', T, async () => {
-  await withPage(async (page, context) => {
-    await signIn(page, OWNER);
+  await withPage(browser, NO_JS, async (page, context) => {
+    await signIn(server, page, OWNER);
     assert.equal(await page.locator('a[href="/arbeid/prosesser/ny"]').count(), 1, 'the workspace links to the form');
     assert.equal(await page.locator('a[href="/arbeid/medvirkningstrapp"]').count(), 0, 'the ladder is for the advisor');
-    let res = await open(page, '/arbeid/prosesser/ny');
+    let res = await open(server, page, '/arbeid/prosesser/ny');
     await judge(page, 'new process form', res);
     const legends = await page.locator('form.staff-form > fieldset > legend').allInnerTexts();
     assert.deepEqual(legends, ['1. Hvorfor?', '2. Hvem?', '3. Når?', '4. Hvordan?'], 'the questions of 002, in order');
@@ -146,7 +82,7 @@ test('a process owner plans a process through the guided form, with JavaScript o
     assert.equal(await page.inputValue('#f-purpose'), 'Vi vil høre hva folk ønsker seg i parken.');
     assert.ok(await page.isChecked('#f-target_groups-1'), 'the ticked council stays ticked');
     await judge(page, 'new process form with errors', res);
-    const session = await sessionOf(context);
+    const session = await sessionOf(server, context);
     assert.equal((await request('GET', '/arbeid/prosesser', { session })).json.count, 0, 'nothing was stored');
 
     // the whole form
@@ -205,9 +141,9 @@ test('a process owner plans a process through the guided form, with JavaScript o
 });
 
 test('a venue, a stakeholder and an event at the venue; then the process opens for inputs', T, async () => {
-  await withPage(async (page, context) => {
-    await signIn(page, OWNER);
-    let res = await open(page, '/arbeid/lokaler');
+  await withPage(browser, NO_JS, async (page, context) => {
+    await signIn(server, page, OWNER);
+    let res = await open(server, page, '/arbeid/lokaler');
     await judge(page, 'venues', res);
     await page.fill('#f-name', 'Jeløy bydelshus');
     await page.fill('#f-address', 'Jeløy 1');
@@ -221,7 +157,7 @@ test('a venue, a stakeholder and an event at the venue; then the process opens f
     await navigate(page, () => page.getByRole('button', { name: 'Legg til' }).click());
     assert.equal(await page.locator('table.staff-table tbody th', { hasText: 'Jeløy bydelshus' }).count(), 1);
 
-    res = await open(page, `/arbeid/prosesser/${SLUG}/interessenter`);
+    res = await open(server, page, `/arbeid/prosesser/${SLUG}/interessenter`);
     await judge(page, 'stakeholders, empty', res);
     await page.fill('#f-name', 'Eldrerådet');
     await page.selectOption('#f-interest', 'høy');
@@ -250,7 +186,7 @@ test('a venue, a stakeholder and an event at the venue; then the process opens f
     await navigate(page, () => page.getByRole('button', { name: 'Lagre' }).click());
     assert.match(await page.locator('table.staff-table tbody tr', { hasText: 'Naboene' }).innerText(), /Ja/);
 
-    res = await open(page, `/arbeid/prosesser/${SLUG}/arrangementer`);
+    res = await open(server, page, `/arbeid/prosesser/${SLUG}/arrangementer`);
     await judge(page, 'events, empty', res);
     await page.selectOption('#f-kind', 'workshop');
     await page.fill('#f-title', 'Parkverksted');
@@ -273,14 +209,14 @@ test('a venue, a stakeholder and an event at the venue; then the process opens f
     await judge(page, 'events with an event', res);
 
     // a refused status change says why and changes nothing
-    const session = await sessionOf(context);
+    const session = await sessionOf(server, context);
     const csrf = await csrfOf(page);
     const refused = await request('POST', `/arbeid/prosesser/${SLUG}/status`, { session, form: { csrf, status: 'tilbakemeldt' } });
     assert.equal(refused.status, 422);
     assert.match(refused.json.err.status, /kan ikke gå direkte/);
     assert.equal((await request('GET', `/arbeid/prosesser/${SLUG}`, { session })).json.process.status, 'planlagt');
 
-    res = await open(page, `/arbeid/prosesser/${SLUG}`);
+    res = await open(server, page, `/arbeid/prosesser/${SLUG}`);
     res = await navigate(page, () => page.getByRole('button', { name: 'Åpen for innspill' }).click());
     assert.equal(new URL(page.url()).search, '?status=1');
     assert.match(await page.locator('#f-status').innerText(), /Åpen for innspill/);
@@ -294,32 +230,32 @@ test('a venue, a stakeholder and an event at the venue; then the process opens f
 // ---------------------------------------------------------------- 2. who may see it
 
 test('another process owner gets 403 on every page of the process', T, async () => {
-  await withPage(async (page, context) => {
-    await signIn(page, OTHER);
+  await withPage(browser, NO_JS, async (page, context) => {
+    await signIn(server, page, OTHER);
     for (const p of ['', '/interessenter', '/arrangementer', '/medlemmer'])
-      await open(page, `/arbeid/prosesser/${SLUG}${p}`, 403);
-    const res = await open(page, '/arbeid/prosesser');
+      await open(server, page, `/arbeid/prosesser/${SLUG}${p}`, 403);
+    const res = await open(server, page, '/arbeid/prosesser');
     assert.equal(await page.locator('table.staff-table').count(), 0, 'not in their list');
     await judge(page, 'process list, empty', res);
-    await open(page, '/arbeid/medvirkningstrapp', 403);
-    const session = await sessionOf(context);
+    await open(server, page, '/arbeid/medvirkningstrapp', 403);
+    const session = await sessionOf(server, context);
     const csrf = await csrfOf(page);
     const post = await request('POST', `/arbeid/prosesser/${SLUG}/status`, { session, form: { csrf, status: 'til behandling' } });
     assert.equal(post.status, 403);
   });
   // the owner adds Otto as a member; then he gets in
-  await withPage(async (page) => {
-    await signIn(page, OWNER);
-    let res = await open(page, `/arbeid/prosesser/${SLUG}/medlemmer`);
+  await withPage(browser, NO_JS, async (page) => {
+    await signIn(server, page, OWNER);
+    let res = await open(server, page, `/arbeid/prosesser/${SLUG}/medlemmer`);
     await judge(page, 'members', res);
     await page.selectOption('#f-user_id', { label: `${OTHER.name} (${OTHER.email})` });
     res = await navigate(page, () => page.getByRole('button', { name: 'Legg til' }).click());
     assert.match(await page.locator('ul.staff-members').innerText(), /Otto Annen/);
     await judge(page, 'members with a member', res);
   });
-  await withPage(async (page) => {
-    await signIn(page, OTHER);
-    await open(page, `/arbeid/prosesser/${SLUG}`);
+  await withPage(browser, NO_JS, async (page) => {
+    await signIn(server, page, OTHER);
+    await open(server, page, `/arbeid/prosesser/${SLUG}`);
     assert.equal(await page.locator('h1').innerText(), TITLE);
   });
 });
@@ -327,13 +263,13 @@ test('another process owner gets 403 on every page of the process', T, async () 
 // ---------------------------------------------------------------- 3. the advisor
 
 test('the advisor sees every process and edits the ladder', T, async () => {
-  await withPage(async (page, context) => {
-    await signIn(page, ADVISOR);
-    let res = await open(page, '/arbeid/prosesser');
+  await withPage(browser, NO_JS, async (page, context) => {
+    await signIn(server, page, ADVISOR);
+    let res = await open(server, page, '/arbeid/prosesser');
     const titles = await page.locator('table.staff-table tbody th').allInnerTexts();
     assert.ok(titles.includes(TITLE) && titles.includes('Samskaping om Leve hele livet'), titles.join(', '));
     await judge(page, 'process list', res);
-    res = await open(page, '/arbeid/medvirkningstrapp');
+    res = await open(server, page, '/arbeid/medvirkningstrapp');
     await judge(page, 'ladder', res);
     await page.fill('#trinn-dialog-explanation', '');
     res = await navigate(page, () => page.getByRole('button', { name: /Lagre\W+Dialog/ }).click());
@@ -347,20 +283,17 @@ test('the advisor sees every process and edits the ladder', T, async () => {
     await page.fill('#nytt-trinn-methods', 'innbyggerbudsjett');
     await navigate(page, () => page.getByRole('button', { name: 'Legg til', exact: true }).click());
     await navigate(page, () => page.getByRole('button', { name: /Flytt ned\W+Innbyggerstyring/ }).click());
-    const session = await sessionOf(context);
+    const session = await sessionOf(server, context);
     const ladder = (await request('GET', '/arbeid/medvirkningstrapp', { session })).json.steps;
     assert.deepEqual(ladder.map((s) => s.id), ['informasjon', 'konsultasjon', 'dialog', 'medbestemmelse', 'innbyggerstyring', 'samskaping']);
     assert.equal(ladder[2].explanation, 'Vi snakker sammen og lærer av hverandre.');
     // the new step is offered when a process is planned
-    await open(page, '/arbeid/prosesser/ny');
+    await open(server, page, '/arbeid/prosesser/ny');
     assert.equal(await page.locator('#f-step-innbyggerstyring').count(), 1);
   });
 });
 
 test('the Nu Html Checker finds no error on any page state', { timeout: 180000 }, async () => {
   assert.ok(docs.length >= 15, `only ${docs.length} page states were collected`);
-  const report = await vnuErrors(docs);
-  const failures = [];
-  for (const [name, errors] of report) if (errors.length) failures.push(`${name}:\n${formatVnuErrors(errors)}`);
-  assert.deepEqual(failures, [], failures.join('\n\n'));
+  await assertValidHtml(docs);
 });

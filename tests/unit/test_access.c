@@ -33,6 +33,7 @@
 #include "web/dispatch.h"
 #include "web/session.h"
 #include "web/router.h"
+#include "fixture_db.h"
 
 /* Public on purpose. A new public route must be added here, consciously. */
 static const char *const public_routes[] = {
@@ -127,26 +128,6 @@ static void binary_dir(char *out, size_t size)
         *slash = '\0';
 }
 
-static void import_demo(store *db)
-{
-    static const char *const kinds[] = {"plans", "goals", "indicators", "measures"};
-    json_t *bundle = json_object();
-    for (size_t i = 0; i < PV_ARRAY_LEN(kinds); i++) {
-        char path[512];
-        buf err = BUF_INIT;
-        snprintf(path, sizeof path, "%s/data/moss/%s.json", PV_SOURCE_ROOT, kinds[i]);
-        json_t *doc = store_import_load_file(path, &err);
-        assert_non_null(doc);
-        json_object_set_new(bundle, kinds[i], doc);
-        buf_finish(&err);
-    }
-    import_counts counts;
-    buf err = BUF_INIT;
-    assert_int_equal(store_import(db, "demo", bundle, &counts, NULL, NULL, &err), 0);
-    buf_finish(&err);
-    json_decref(bundle);
-}
-
 /* Creates user u (one role, or every role) and a session for it. */
 static void add_user(int u)
 {
@@ -169,13 +150,12 @@ static int setup(void **state)
     (void)state;
     assert_int_equal(secret_init(), 0);
     F = calloc(1, sizeof *F);
-    snprintf(F->dir, sizeof F->dir, "/tmp/planverk-access-XXXXXX");
-    assert_non_null(mkdtemp(F->dir));
-    snprintf(F->db_path, sizeof F->db_path, "%s/test.db", F->dir);
-    char err[1024] = "";
-    F->db = store_open(F->db_path, true, err, sizeof err);
+    F->db = fixture_db_open(F->dir, sizeof F->dir, "/tmp/planverk-access-XXXXXX", "test.db",
+                            F->db_path, sizeof F->db_path);
     assert_non_null(F->db);
-    import_demo(F->db);
+    static const char *const kinds[] = {"plans", "goals", "indicators", "measures"};
+    assert_int_equal(fixture_db_import_demo(F->db, kinds, PV_ARRAY_LEN(kinds)), 0);
+    char err[1024] = "";
     for (int u = 0; u < USERS; u++)
         add_user(u);
 
@@ -209,11 +189,7 @@ static int teardown(void **state)
     web_worker_stop(F->worker);
     event_base_free(F->base);
     web_app_finish(&F->app);
-    store_close(F->db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", F->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", F->dir);
+    fixture_db_remove(F->db, F->dir);
     free(F);
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/inputs.h"
+#include "fixture_db.h"
 
 #define NOW 1800000000
 
@@ -412,17 +413,11 @@ static void test_rate_limit(void **state)
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(DIR_, sizeof DIR_, "/tmp/pv-test-inputs-XXXXXX");
-    if (!mkdtemp(DIR_))
-        return -1;
-    char path[128], err[512];
-    snprintf(path, sizeof path, "%s/t.db", DIR_);
-    DB = store_open(path, true, err, sizeof err);
+    DB = fixture_db_open(DIR_, sizeof DIR_, "/tmp/pv-test-inputs-XXXXXX", "t.db", NULL, 0);
     if (!DB)
         return -1;
-    char *e = NULL;
-    int rc = sqlite3_exec(
-        store_handle(DB),
+    return fixture_db_exec(
+        DB,
         "INSERT INTO user (id, email, name, password_hash, created_at)"
         "  VALUES (7, 'radgiver@moss.kommune.no', 'Rådgiver', 'x', 1);"
         "INSERT INTO process (id, title, status, themes, areas, opens_at, deadline, created_at,"
@@ -431,27 +426,13 @@ static int group_setup(void **state)
         "  '[\"Moss sentrum\", \"Kambo\"]', 1790000000, 1810000000, 1, 1),"
         " ('lukket', 'Lukket', 'åpen', '[]', '[]', NULL, 1799999999, 1, 2),"
         " ('planlagt', 'Planlagt', 'planlagt', '[]', '[]', NULL, NULL, 1, 3),"
-        " ('senere', 'Senere', 'åpen', '[]', '[]', 1800000001, NULL, 1, 4);",
-        NULL, NULL, &e);
-    if (rc != SQLITE_OK) {
-        fprintf(stderr, "setup: %s\n", e);
-        sqlite3_free(e);
-        return -1;
-    }
-    return 0;
+        " ('senere', 'Senere', 'åpen', '[]', '[]', 1800000001, NULL, 1, 4);");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char path[128];
-    store_close(DB);
-    static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm"};
-    for (size_t i = 0; i < PV_ARRAY_LEN(files); i++) {
-        snprintf(path, sizeof path, "%s/%s", DIR_, files[i]);
-        unlink(path);
-    }
-    rmdir(DIR_);
+    fixture_db_remove(DB, DIR_);
     return 0;
 }
 

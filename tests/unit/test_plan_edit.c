@@ -24,8 +24,8 @@
 #include "store/import.h"
 #include "store/plans_edit.h"
 #include "store/users.h"
+#include "fixture_db.h"
 
-#define DEMO_DIR PV_SOURCE_ROOT "/data/moss/"
 #define NOW 1800000000
 
 typedef struct fixture {
@@ -792,32 +792,11 @@ static int group_setup(void **state)
     F = calloc(1, sizeof *F);
     if (!F)
         return -1;
-    snprintf(F->dir, sizeof F->dir, "/tmp/pv-test-plan-edit-XXXXXX");
-    if (!mkdtemp(F->dir))
-        return -1;
-    char path[256], err[512];
-    snprintf(path, sizeof path, "%s/demo.db", F->dir);
-    F->db = store_open(path, true, err, sizeof err);
-    if (!F->db)
-        return -1;
+    F->db = fixture_db_open(F->dir, sizeof F->dir, "/tmp/pv-test-plan-edit-XXXXXX", "demo.db",
+                            NULL, 0);
     static const char *const kinds[] = {"plans", "goals", "indicators", "measures"};
-    json_t *bundle = json_object();
-    for (size_t i = 0; i < PV_ARRAY_LEN(kinds); i++) {
-        snprintf(path, sizeof path, "%s%s.json", DEMO_DIR, kinds[i]);
-        buf msg = BUF_INIT;
-        json_t *doc = store_import_load_file(path, &msg);
-        buf_finish(&msg);
-        if (!doc)
-            return -1;
-        json_object_set_new(bundle, kinds[i], doc);
-    }
-    buf msg = BUF_INIT;
-    import_counts counts;
-    int rc = store_import(F->db, "demo", bundle, &counts, NULL, NULL, &msg);
-    buf_finish(&msg);
-    json_decref(bundle);
-    if (rc)
-        return rc;
+    if (!F->db || fixture_db_import_demo(F->db, kinds, PV_ARRAY_LEN(kinds)) != 0)
+        return -1;
     F->planner = add_user("planlegger@moss.kommune.no", ROLE_PLANLEGGER);
     F->reader = add_user("leser@moss.kommune.no", ROLE_LESER);
     F->owner = add_user("eier@moss.kommune.no", ROLE_PROSESSEIER);
@@ -832,14 +811,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    store_close(F->db);
-    static const char *const names[] = {"demo.db", "demo.db-wal", "demo.db-shm"};
-    for (size_t i = 0; i < PV_ARRAY_LEN(names); i++) {
-        char path[256];
-        snprintf(path, sizeof path, "%s/%s", F->dir, names[i]);
-        unlink(path);
-    }
-    rmdir(F->dir);
+    fixture_db_remove(F->db, F->dir);
     free(F);
     return 0;
 }

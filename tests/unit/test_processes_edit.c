@@ -22,8 +22,8 @@
 #include "store/processes.h"
 #include "store/processes_edit.h"
 #include "store/users.h"
+#include "fixture_db.h"
 
-#define DEMO_DIR PV_SOURCE_ROOT "/data/moss/"
 #define NOW 1800000000 /* 2027-01-15 */
 #define DEMO "leve-hele-livet-samskaping"
 
@@ -200,11 +200,7 @@ static int setup(void **state)
 {
     (void)state;
     F = calloc(1, sizeof *F);
-    snprintf(F->dir, sizeof F->dir, "/tmp/planverk-proc-XXXXXX");
-    assert_non_null(mkdtemp(F->dir));
-    char path[128], err[512] = "";
-    snprintf(path, sizeof path, "%s/test.db", F->dir);
-    F->db = store_open(path, true, err, sizeof err);
+    F->db = fixture_db_open(F->dir, sizeof F->dir, "/tmp/planverk-proc-XXXXXX", "test.db", NULL, 0);
     assert_non_null(F->db);
     F->owner = add_user("eier@moss.kommune.no", ROLE_PROSESSEIER);
     WHO.user_id = F->owner;
@@ -215,32 +211,14 @@ static int setup(void **state)
     actor cli = {0, "cli", NULL};
     assert_int_equal(store_user_set_disabled(F->db, &cli, NOW, F->disabled, true), 0);
     static const char *const kinds[] = {"plans", "goals", "indicators", "measures", "processes"};
-    json_t *bundle = json_object();
-    for (size_t i = 0; i < PV_ARRAY_LEN(kinds); i++) {
-        char file[256];
-        buf e = BUF_INIT;
-        snprintf(file, sizeof file, DEMO_DIR "%s.json", kinds[i]);
-        json_t *doc = store_import_load_file(file, &e);
-        assert_non_null(doc);
-        json_object_set_new(bundle, kinds[i], doc);
-        buf_finish(&e);
-    }
-    import_counts counts;
-    buf e = BUF_INIT;
-    assert_int_equal(store_import(F->db, "demo", bundle, &counts, NULL, NULL, &e), 0);
-    buf_finish(&e);
-    json_decref(bundle);
+    assert_int_equal(fixture_db_import_demo(F->db, kinds, PV_ARRAY_LEN(kinds)), 0);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    store_close(F->db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", F->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", F->dir);
+    fixture_db_remove(F->db, F->dir);
     free(F);
     return 0;
 }

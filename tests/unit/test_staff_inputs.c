@@ -20,6 +20,7 @@
 #include "pages/staff_inputs.h"
 #include "store/inputs.h"
 #include "store/inputs_staff.h"
+#include "fixture_db.h"
 
 #define NOW 1800000000
 #define RECEIVED 1799000000
@@ -373,44 +374,24 @@ static void test_list_and_counts(void **state)
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(DIR_, sizeof DIR_, "/tmp/pv-test-staff-inputs-XXXXXX");
-    if (!mkdtemp(DIR_))
-        return -1;
-    char path[128], err[512];
-    snprintf(path, sizeof path, "%s/t.db", DIR_);
-    DB = store_open(path, true, err, sizeof err);
+    DB = fixture_db_open(DIR_, sizeof DIR_, "/tmp/pv-test-staff-inputs-XXXXXX", "t.db", NULL, 0);
     if (!DB)
         return -1;
-    char *e = NULL;
-    int rc = sqlite3_exec(
-        store_handle(DB),
+    return fixture_db_exec(
+        DB,
         "INSERT INTO user (id, email, name, password_hash, created_at)"
         "  VALUES (7, 'radgiver@moss.kommune.no', 'Rådgiver', 'x', 1);"
         "INSERT INTO process (id, title, status, themes, areas, opens_at, deadline, created_at,"
         " position) VALUES"
         " ('apen', 'Åpen', 'åpen', '[\"Trafikk\", \"Annet\"]', '[\"Kambo\"]', 1790000000,"
         "  1810000000, 1, 1),"
-        " ('lukket', 'Lukket', 'avsluttet', '[\"Trafikk\"]', '[]', NULL, 1700000000, 1, 2);",
-        NULL, NULL, &e);
-    if (rc != SQLITE_OK) {
-        fprintf(stderr, "setup: %s\n", e);
-        sqlite3_free(e);
-        return -1;
-    }
-    return 0;
+        " ('lukket', 'Lukket', 'avsluttet', '[\"Trafikk\"]', '[]', NULL, 1700000000, 1, 2);");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char path[128];
-    store_close(DB);
-    static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm"};
-    for (size_t i = 0; i < PV_ARRAY_LEN(files); i++) {
-        snprintf(path, sizeof path, "%s/%s", DIR_, files[i]);
-        unlink(path);
-    }
-    rmdir(DIR_);
+    fixture_db_remove(DB, DIR_);
     return 0;
 }
 

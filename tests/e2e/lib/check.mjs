@@ -1,12 +1,14 @@
 // Independent judges for the pages: axe-core (accessibility, run inside the real Chromium
 // page) and the Nu Html Checker (vnu-jar, HTML validity). Both return plain data so that a
-// test can assert on it and print what went wrong.
+// test can assert on it and print what went wrong. judgeInto() is the judge of a browser test:
+// axe-core now, the served HTML kept for one run of vnu at the end of the file.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root } from './server.mjs';
+import { root, withPage } from './server.mjs';
 
 /** The WCAG 2.1 A + AA rule sets that the Norwegian rule on universal design of ICT asks for. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -88,4 +90,43 @@ export async function vnuErrors(docs, { timeout = 120000 } = {}) {
 /** A readable text of one document's vnu errors, for assertion messages. */
 export function formatVnuErrors(errors) {
   return errors.map((e) => `line ${e.line}:${e.column}: ${e.message}\n    ${(e.extract || '').replace(/\n/g, '⏎')}`).join('\n');
+}
+
+/**
+ * Returns judge(page, name, response, { jsOff }) for one test file: it keeps the served HTML
+ * of a page state in `docs` (the file's { name, html } list, for one run of vnu at the end)
+ * and asserts now that axe-core finds no violation, and, as the file asks, that the page has
+ * exactly one <h1> (`oneH1`) and no <script> (`noScript`). axe-core runs as a script, so a
+ * page loaded with JavaScript off (`jsOff`, for the file or for one call) is shown again in a
+ * context with JavaScript on: the same URL, its document answered with the HTML that the
+ * JavaScript-free page got (stylesheets and images come from the server as usual, so colour
+ * contrast is judged on the real styles).
+ */
+export function judgeInto(docs, { oneH1 = true, noScript = false, jsOff = false } = {}) {
+  return async function judge(page, name, response, { jsOff: off = jsOff } = {}) {
+    const html = await response.text();
+    docs.push({ name, html });
+    if (oneH1) assert.equal(await page.locator('h1').count(), 1, `${name}: one <h1>`);
+    if (noScript) assert.equal(await page.locator('script').count(), 0, `${name}: no <script>, so it works without JavaScript`);
+    const violations = off ? await axeOfCopy(page, response, html) : await axeViolations(page);
+    assert.equal(violations.length, 0, `axe violations on ${name}:\n${formatViolations(violations)}`);
+  };
+}
+
+/** axeViolations() of the HTML `html`, served at the URL of `response` in a page with JavaScript. */
+function axeOfCopy(page, response, html) {
+  const url = response.url();
+  return withPage(page.context().browser(), {}, async (copy) => {
+    await copy.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.goto(url);
+    return axeViolations(copy);
+  });
+}
+
+/** Validates every document of `docs` with one run of vnu; fails with all errors of all pages. */
+export async function assertValidHtml(docs) {
+  const report = await vnuErrors(docs);
+  const failures = [];
+  for (const [name, errors] of report) if (errors.length) failures.push(`${name}:\n${formatVnuErrors(errors)}`);
+  assert.deepEqual(failures, [], failures.join('\n\n'));
 }

@@ -2,11 +2,17 @@
 // temporary folder, a free port chosen by the kernel, and an orderly stop (SIGTERM) whose
 // exit status is checked — under AddressSanitizer a leak or a crash fails the test.
 // Uses PLANVERK_BIN (scripts/test sets it to the ASan build), else build/planverk.
+// Also the browser side that every page test shares: Chromium, a fresh context per test,
+// and the bound of every wait (WAIT; never a fixed sleep).
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The bound of every wait for a page condition or a request, in ms. */
+export const WAIT = 15000;
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const bin = process.env.PLANVERK_BIN || path.join(root, 'build/planverk');
@@ -75,4 +81,35 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--no-proxy-server'],
   });
+}
+
+/**
+ * Runs fn(page, context) in a fresh browser context (own cookies) with one page, and always
+ * closes it. `options` go to browser.newContext(); a Norwegian reader (nb-NO) unless they ask
+ * for a locale or an Accept-Language: Chromium would send en-US.
+ */
+export async function withPage(browser, options, fn) {
+  const asked = options.locale || options.extraHTTPHeaders?.['Accept-Language'];
+  const context = await browser.newContext(asked ? options : { locale: 'nb-NO', ...options });
+  context.setDefaultTimeout(WAIT);
+  context.setDefaultNavigationTimeout(WAIT);
+  try {
+    return await fn(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs action (a click, a key) and returns the response of the page it leads to (after a
+ * 303, the page redirected to), once that page has loaded. */
+export async function navigate(page, action) {
+  const [response] = await Promise.all([page.waitForNavigation(), action()]);
+  return response;
+}
+
+/** Opens path p of the server in page and asserts the status; returns the response. */
+export async function open(server, page, p, status = 200) {
+  const res = await page.goto(server.url + p);
+  assert.equal(res.status(), status, `GET ${p}`);
+  return res;
 }
