@@ -301,26 +301,37 @@ async function attempt(email, password, xff, pre) {
 }
 
 test('the throttle: five wrong passwords, then a sixth attempt is refused with 429 before checking', T, async () => {
-  const user = { email: 'tor.throttle@moss.kommune.no', name: 'Tor Throttle', password: 'tor har et riktig passord' };
-  const id = addUser(server, user, 'leser');
-  const xff = `10.9.${address++}.1`;
-  const pre = await preToken(xff);
-  for (let i = 1; i <= 4; i++) {
-    const r = await attempt(user.email, `feil passord ${i}`, xff, pre);
-    assert.equal(r.status, 200, `wrong password ${i} is checked and refused`);
-    assert.match(r.text, /Feil e-post eller passord/);
+  // The first delay is one second of the server's clock (whole seconds), so the sixth attempt
+  // must land in the same second as the fifth failure. The server shares this machine's
+  // clock: a round counts only when the fifth answer came back early in the second it was
+  // sent in; on a machine too busy for that, the round is repeated with a new account.
+  let round = null;
+  for (let tries = 1; tries <= 5 && !round; tries++) {
+    const user = { email: `tor.throttle${tries}@moss.kommune.no`, name: 'Tor Throttle', password: 'tor har et riktig passord' };
+    const id = addUser(server, user, 'leser');
+    const xff = `10.9.${address++}.1`;
+    const pre = await preToken(xff);
+    for (let i = 1; i <= 4; i++) {
+      const r = await attempt(user.email, `feil passord ${i}`, xff, pre);
+      assert.equal(r.status, 200, `wrong password ${i} is checked and refused`);
+      assert.match(r.text, /Feil e-post eller passord/);
+    }
+    while (Date.now() % 1000 > 100) await new Promise((resolve) => setTimeout(resolve, 5));
+    const sent = Date.now();
+    const fifth = await attempt(user.email, 'feil passord 5', xff, pre);
+    assert.equal(fifth.status, 200);
+    const back = Date.now();
+    if (Math.floor(back / 1000) !== Math.floor(sent / 1000) || back % 1000 > 700) continue;
+    round = { user, id, xff, pre, sixth: await attempt(user.email, user.password, xff, pre) }; // the RIGHT password
   }
-  // The fifth and sixth inside one second of the clock (the first delay is one second).
-  while (Date.now() % 1000 > 100) await new Promise((resolve) => setTimeout(resolve, 5));
-  const fifth = await attempt(user.email, 'feil passord 5', xff, pre);
-  assert.equal(fifth.status, 200);
-  const sixth = await attempt(user.email, user.password, xff, pre); // the RIGHT password
+  assert.ok(round, 'in five rounds the fifth attempt was never answered early in its second');
+  const { user, id, xff, pre, sixth } = round;
   assert.equal(sixth.status, 429, 'the sixth attempt is refused, even with the right password');
   assert.match(sixth.text, /For mange mislykkede forsøk/);
   assert.ok(Number(sixth.retryAfter) >= 1, `Retry-After: ${sixth.retryAfter}`);
   assert.equal(sql(`SELECT failures FROM user WHERE id = ${id}`), '5', 'the refused attempt is not another failure');
   assert.equal(sql(`SELECT json_extract(changes, '$.reason[1]') FROM audit_event WHERE object_id = '${id}' ORDER BY id DESC LIMIT 1`), 'throttled');
-  // After the wait the right password works.
+  // After the wait the server asked for, the right password works.
   await new Promise((resolve) => setTimeout(resolve, 1100 * Number(sixth.retryAfter)));
   const later = await attempt(user.email, user.password, xff, pre);
   assert.equal(later.status, 303);
