@@ -11,7 +11,7 @@
 // Checker judge every state of both pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, WAIT, withPage, navigate, open } from './lib/server.mjs';
+import { startServer, launchBrowser, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
 import { judgeInto, assertValidHtml } from './lib/check.mjs';
 import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
@@ -59,12 +59,6 @@ async function staffList(session, query = '') {
   return res.json;
 }
 
-function localDay(offsetDays) {
-  const d = new Date(Date.now() + offsetDays * 86400000);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 const state = {};
 
 // ---------------------------------------------------------------- tests
@@ -92,11 +86,11 @@ test('the advisor registers a letter with contact data and gets a receipt code',
 
     res = await navigate(page, () => page.getByRole('link', { name: 'Registrer et innspill' }).first().click());
     assert.equal(new URL(page.url()).pathname, BASE + '/ny');
-    assert.equal(await page.inputValue('#f-received_on'), localDay(0)); // today by default
+    assert.equal(await page.inputValue('#f-received_on'), osloDay(0)); // today by default
     await judge(page, 'input form, empty', res);
 
     await page.selectOption('#f-channel', 'brev');
-    await page.fill('#f-received_on', localDay(-3));
+    await page.fill('#f-received_on', osloDay(-3));
     await page.selectOption('#f-sender_type', 'organisasjon');
     await page.fill('#f-on_behalf_of', 'Moss pensjonistforening');
     await page.fill('#f-text', LETTER);
@@ -120,7 +114,7 @@ test('the advisor registers a letter with contact data and gets a receipt code',
     assert.equal(letter.channel, 'brev');
     assert.equal(letter.sender_type, 'organisasjon');
     assert.equal(letter.on_behalf_of, 'Moss pensjonistforening');
-    assert.equal(letter.received_on, localDay(-3));
+    assert.equal(letter.received_on, osloDay(-3));
     assert.deepEqual(letter.themes, ['Gjennomføring av medvirkning']);
     assert.equal(letter.place_area, 'Kambo');
     assert.equal(letter.moderation, 'ny');
@@ -140,7 +134,7 @@ test('a refused form says what is wrong next to each field, keeps the text and s
   await withPage(browser, {}, async (page) => {
     await signIn(server, page, ADVISOR);
     await open(server, page, BASE + '/ny');
-    await page.fill('#f-received_on', localDay(2));
+    await page.fill('#f-received_on', osloDay(2));
     await page.fill('#f-on_behalf_of', 'Eldrerådet');
     await page.fill('#f-email', 'ikke en adresse');
     const res = await navigate(page, () => page.getByRole('button', { name: 'Registrer innspillet' }).click());
@@ -151,7 +145,7 @@ test('a refused form says what is wrong next to each field, keeps the text and s
     assert.ok((await page.locator('#f-email-feil').innerText()).length > 0);
     assert.equal(await page.getAttribute('#f-received_on', 'aria-invalid'), 'true');
     assert.equal(await page.inputValue('#f-on_behalf_of'), 'Eldrerådet'); // kept
-    assert.equal(await page.inputValue('#f-received_on'), localDay(2));
+    assert.equal(await page.inputValue('#f-received_on'), osloDay(2));
     assert.ok(await page.locator('#feiloppsummering a[href="#f-received_on"]').count());
     await judge(page, 'input form, refused', res);
 
@@ -191,7 +185,7 @@ test('a workshop\'s notes become three inputs with one batch, previewed first', 
     // blank lines (also of spaces) between, around and doubled: they separate, never count
     const pasted = `\n\n  ${NOTES[0]}\n\n\n${NOTES[1]}\n   \n\t\n${NOTES[2]}\n\n`;
     await page.selectOption('#f-channel', 'workshop');
-    await page.fill('#f-received_on', localDay(-1));
+    await page.fill('#f-received_on', osloDay(-1));
     await page.fill('#f-notes', pasted);
     await page.check('#f-themes-1');
     res = await navigate(page, () => page.getByRole('button', { name: 'Forhåndsvis' }).click());
@@ -225,7 +219,7 @@ test('a workshop\'s notes become three inputs with one batch, previewed first', 
   assert.match([...batches][0], /^b-[0-9a-f]{16}$/);
   assert.deepEqual(list.inputs.map((i) => i.text).sort(), [...NOTES].sort());
   for (const i of list.inputs) {
-    assert.equal(i.received_on, localDay(-1));
+    assert.equal(i.received_on, osloDay(-1));
     assert.deepEqual(i.themes, ['Gjennomføring av medvirkning']);
     assert.equal(i.contact, null);
     assert.equal(i.moderation, 'ny');
@@ -297,7 +291,7 @@ test('the form also arrives as multipart/form-data; a file part is refused', T, 
       method: 'POST', redirect: 'manual', body: fd, signal: AbortSignal.timeout(WAIT),
       headers: { Cookie: `pv_session=${session}`, Accept: 'application/json' },
     });
-    const fields = { csrf, mode: 'ett', action: 'save', channel: 'e-post', received_on: localDay(0), sender_type: 'råd/utvalg', on_behalf_of: 'Ungdomsrådet', text: 'Uttalelse sendt som e-post: æøå «sitat» og linjeskift\r\nher.' };
+    const fields = { csrf, mode: 'ett', action: 'save', channel: 'e-post', received_on: osloDay(0), sender_type: 'råd/utvalg', on_behalf_of: 'Ungdomsrådet', text: 'Uttalelse sendt som e-post: æøå «sitat» og linjeskift\r\nher.' };
     const fd = new FormData();
     for (const [k, v] of Object.entries(fields)) fd.append(k, v);
     let res = await send(fd);

@@ -8,7 +8,7 @@
 // every page state, and the Nu Html Checker all of them at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, WAIT, withPage, navigate, open } from './lib/server.mjs';
+import { startServer, launchBrowser, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
 import { judgeInto, assertValidHtml } from './lib/check.mjs';
 import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
@@ -51,11 +51,6 @@ async function request(method, p, { session, form } = {}) {
   return { status: res.status, json: /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined };
 }
 
-function isoDay(daysFromNow) {
-  const d = new Date(Date.now() + daysFromNow * 86400000);
-  return d.toISOString().slice(0, 10);
-}
-
 // ---------------------------------------------------------------- 1. planning a process
 
 test('a process owner plans a process through the guided form, with JavaScript off', T, async () => {
@@ -92,11 +87,11 @@ test('a process owner plans a process through the guided form, with JavaScript o
     await page.selectOption('#f-plan_id', 'leve-hele-livet');
     await page.getByLabel('Ungdomsråd').check();
     await page.fill('#f-other_groups', 'Elevrådet på Jeløy skole\nVelforeningen');
-    await page.fill('#f-opens_on', isoDay(0));
-    await page.fill('#f-deadline_on', isoDay(30));
+    await page.fill('#f-opens_on', osloDay(0));
+    await page.fill('#f-deadline_on', osloDay(30));
     await page.fill('#f-phase-name-1', 'Idéfase');
-    await page.fill('#f-phase-start-1', isoDay(0));
-    await page.fill('#f-phase-end-1', isoDay(30));
+    await page.fill('#f-phase-start-1', osloDay(0));
+    await page.fill('#f-phase-end-1', osloDay(30));
     await page.check('#f-step-dialog');
     await page.getByLabel('gjestebud', { exact: true }).check();
     await page.fill('#f-other_methods', 'Vandring i parken');
@@ -116,7 +111,7 @@ test('a process owner plans a process through the guided form, with JavaScript o
     assert.deepEqual(vm.councils.filter((c) => c.checked).map((c) => c.value), ['Eldreråd', 'Ungdomsråd']);
     assert.equal(vm.values.other_groups, 'Elevrådet på Jeløy skole\nVelforeningen');
     assert.equal(vm.values.themes, 'Lek\nGrønt\nSikkerhet');
-    assert.equal(vm.values.deadline_on, isoDay(30));
+    assert.equal(vm.values.deadline_on, osloDay(30));
     assert.equal(vm.steps.find((s) => s.checked).id, 'dialog');
     assert.ok(vm.methods.find((m) => m.value === 'gjestebud').checked);
     assert.equal(vm.values.other_methods, 'Vandring i parken');
@@ -190,7 +185,7 @@ test('a venue, a stakeholder and an event at the venue; then the process opens f
     await judge(page, 'events, empty', res);
     await page.selectOption('#f-kind', 'workshop');
     await page.fill('#f-title', 'Parkverksted');
-    await page.fill('#f-date', isoDay(10));
+    await page.fill('#f-date', osloDay(10));
     await page.fill('#f-starts', '18:00');
     await page.fill('#f-ends', '17:00');
     await page.selectOption('#f-venue_id', { label: 'Jeløy bydelshus' });

@@ -113,3 +113,13 @@ export async function open(server, page, p, status = 200) {
   assert.equal(res.status(), status, `GET ${p}`);
   return res;
 }
+
+/**
+ * The calendar day offsetDays from today in the municipality's time zone, "YYYY-MM-DD" — the
+ * server's dates and deadlines are Norwegian (TZ=Europe/Oslo), whatever this machine uses.
+ */
+export function osloDay(offsetDays = 0) {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo' }).format(new Date());
+  const [y, m, d] = today.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + offsetDays)).toISOString().slice(0, 10);
+}
