@@ -5,11 +5,14 @@
  * token. */
 #include "domain/auth.h"
 #include "pages/admin.h"
+#include "pages/assessment.h"
+#include "pages/feedback.h"
 #include "pages/pages.h"
 #include "pages/participation.h"
 #include "pages/portfolio.h"
 #include "pages/processes.h"
 #include "pages/staff_inputs.h"
+#include "pages/summary.h"
 
 #define PUBLIC .access = ACCESS_PUBLIC
 #define SIGNED_IN .access = ACCESS_SIGNED_IN
@@ -42,6 +45,9 @@ const route routes[] = {
 #include "web/routes_admin.inc"
 #include "web/routes_processes.inc"
 #include "web/routes_inputs.inc"
+#include "web/routes_assessment.inc"
+#include "web/routes_feedback.inc"
+#include "web/routes_summary.inc"
 
     /* the JSON API */
     {"GET", "/api/v1/plans", page_plans, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
