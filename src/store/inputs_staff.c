@@ -15,11 +15,14 @@ const char *const input_moderations[] = {"ny", "publisert", "avvist", NULL};
 static const char SQL_LIST[] =
     "SELECT i.id, i.text, i.channel, i.sender_type, i.on_behalf_of, i.received_at,"
     " i.place_area, i.place_text, i.place_lat, i.place_lon, i.status, i.moderation, i.batch,"
-    " u.name, i.themes, c.id, c.name, c.email, c.phone, c.consent"
+    " u.name, i.themes, c.id, c.name, c.email, c.phone, c.consent, i.assessment_id, a.outcome"
     " FROM input i LEFT JOIN user u ON u.id = i.registered_by"
     " LEFT JOIN contact c ON c.input_id = i.id"
+    " LEFT JOIN assessment a ON a.id = i.assessment_id"
     " WHERE i.process_id = ?1 AND (?2 IS NULL OR i.channel = ?2)"
-    " AND (?3 IS NULL OR i.moderation = ?3)"
+    " AND (?3 IS NULL OR i.moderation = ?3) AND (?5 IS NULL OR i.status = ?5)"
+    " AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(i.themes) t WHERE t.value = ?6))"
+    " AND (?7 IS NULL OR a.outcome = ?7) AND (?8 IS NULL OR i.id = ?8)"
     " ORDER BY i.received_at DESC, i.id DESC LIMIT ?4";
 static const char *const list_names[] = {
     "id",          "text",       "channel", "sender_type", "on_behalf_of",
@@ -47,6 +50,8 @@ static json_t *list_row(sqlite3_stmt *st)
                             store_column_json(st, 17), "phone", store_column_json(st, 18),
                             "consent", sqlite3_column_int(st, 19) != 0);
     json_object_set_new(o, "contact", contact);
+    json_object_set_new(o, "assessment_id", store_column_json(st, 20));
+    json_object_set_new(o, "outcome", store_column_json(st, 21));
     return o;
 }
 
@@ -60,6 +65,10 @@ int store_inputs_staff_list(store *s, const char *process_id, const staff_input_
     store_bind_text(st, 2, f ? f->channel : NULL);
     store_bind_text(st, 3, f ? f->moderation : NULL);
     sqlite3_bind_int(st, 4, STAFF_INPUTS_LIST_MAX);
+    store_bind_text(st, 5, f ? f->status : NULL);
+    store_bind_text(st, 6, f ? f->theme : NULL);
+    store_bind_text(st, 7, f ? f->outcome : NULL);
+    sqlite3_bind_null(st, 8);
     json_t *list = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -71,6 +80,22 @@ int store_inputs_staff_list(store *s, const char *process_id, const staff_input_
     }
     *out = list;
     return PV_OK;
+}
+
+int store_input_staff_get(store *s, const char *process_id, int64_t input_id, json_t **out)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_LIST);
+    if (!st)
+        return PV_EDB;
+    sqlite3_clear_bindings(st); /* no filter but the id */
+    store_bind_text(st, 1, process_id);
+    sqlite3_bind_int(st, 4, 1);
+    sqlite3_bind_int64(st, 8, input_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = list_row(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? PV_OK : rc == SQLITE_DONE ? PV_ENOTFOUND : PV_EDB;
 }
 
 int store_inputs_staff_counts(store *s, const char *process_id, json_t **out)

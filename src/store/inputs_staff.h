@@ -19,14 +19,23 @@ extern const char *const input_moderations[]; /* "ny", "publisert", "avvist", NU
 typedef struct staff_input_filter {
     const char *channel;    /* one of input_channels, or NULL: any */
     const char *moderation; /* one of input_moderations, or NULL: any */
+    const char *status;     /* one of input_statuses (domain/assessment.h), or NULL: any */
+    const char *theme;      /* a theme the input was given, or NULL: any */
+    const char *outcome;    /* the outcome of its current assessment, or NULL: any */
 } staff_input_filter;
 
 /* The inputs of process_id, newest received first, at most STAFF_INPUTS_LIST_MAX:
  * [{id, text, channel, sender_type, on_behalf_of, received_at, place_area, place_text, lat,
  * lon, status, moderation, batch, registered_by (a name or null), themes[], contact {name,
- * email, phone, consent} or null}]. Contact data: for the staff pages only. */
+ * email, phone, consent} or null, assessment_id, outcome (of the current assessment, or
+ * null)}]. Contact data: for the staff pages only. */
 int store_inputs_staff_list(store *s, const char *process_id, const staff_input_filter *f,
                             json_t **out) PV_NODISCARD;
+
+/* One input of process_id as a row of store_inputs_staff_list. PV_ENOTFOUND when the
+ * process has no such input. */
+int store_input_staff_get(store *s, const char *process_id, int64_t input_id,
+                          json_t **out) PV_NODISCARD;
 
 /* How many inputs process_id has in each moderation state: {total, ny, publisert, avvist}. */
 int store_inputs_staff_counts(store *s, const char *process_id, json_t **out) PV_NODISCARD;
