@@ -1,4 +1,4 @@
-/* The planverk command line: serve, init, import, export, version.
+/* The planverk command line: serve, init, import, export, user, outbox, version.
  * Layer: top level. It wires the layers together, and is the only place that prints to
  * the user and decides exit codes. Settings come from options, then PLANVERK_* variables,
  * then defaults. */
@@ -19,10 +19,14 @@
 #include "core/secret.h"
 #include "core/utf8.h"
 #include "domain/auth.h"
+#include "domain/outbox.h"
 #include "http/server.h"
+#include "mail/sender.h"
+#include "mail/smtp.h"
 #include "store/db.h"
 #include "store/export.h"
 #include "store/import.h"
+#include "store/outbox.h"
 #include "store/plans.h"
 #include "store/users.h"
 #include "web/app.h"
@@ -350,6 +354,9 @@ typedef struct serve_opts {
     bool no_cache;
     const char *trusted_proxy;
     const char *map_tiles;
+    const char *smtp_url;   /* the mail relay, or NULL: mail waits in the outbox */
+    const char *mail_from;
+    long retry_base;        /* seconds per unit of the outbox's retry schedule */
 } serve_opts;
 
 static int on_serve_option(int opt, const char *arg, void *ctx)
@@ -362,6 +369,12 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
     case 'n': o->no_cache = true; break;
     case 'x': o->trusted_proxy = arg; break;
     case 'm': o->map_tiles = arg; break;
+    case 's': o->smtp_url = arg; break;
+    case 'f': o->mail_from = arg; break;
+    case 'r':
+        if (pv_parse_long(arg, 1, 3600, &o->retry_base) != 0)
+            return usage_error("serve", "--outbox-retry-base needs a number from 1 to 3600, not '%s'", arg);
+        break;
     case 'p':
         if (pv_parse_long(arg, 0, 65535, &v) != 0)
             return usage_error("serve", "--port needs a number from 0 to 65535, not '%s'", arg);
@@ -379,7 +392,8 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
 
 static const char SERVE_HELP[] =
     "usage: planverk serve [--listen ADDR] [--port N] [--db FILE] [--threads N] [--no-cache]\n"
-    "                      [--trusted-proxy ADDR] [--map-tiles URL]\n\n"
+    "                      [--trusted-proxy ADDR] [--map-tiles URL]\n"
+    "                      [--smtp-url URL --mail-from ADDR] [--outbox-retry-base SECONDS]\n\n"
     "Serves the portal and the JSON API over HTTP until stopped (Ctrl-C or SIGTERM).\n"
     "The database is created and migrated if needed.\n"
     "  --listen ADDR   address to listen on (default $PLANVERK_LISTEN or " DEFAULT_LISTEN ")\n"
@@ -392,7 +406,12 @@ static const char SERVE_HELP[] =
     "                  $PLANVERK_TRUSTED_PROXY, else none)\n"
     "  --map-tiles URL the map's tile URL with {z}, {y} and {x} (default $PLANVERK_MAP_TILES\n"
     "                  or Kartverket's open topographic map); the Content-Security-Policy\n"
-    "                  allows images from its origin and no other\n";
+    "                  allows images from its origin and no other\n"
+    "  --smtp-url URL  the mail relay, smtp://host:port or smtps://host:port (default\n"
+    "                  $PLANVERK_SMTP_URL); without one, e-mail waits in the outbox\n"
+    "  --mail-from ADDR  the sender address of e-mail (default $PLANVERK_MAIL_FROM)\n"
+    "  --outbox-retry-base SECONDS  the unit of the retry schedule (1, 5, 30, 120, 360 units;\n"
+    "                  given up after 3 days' worth); default 60, tests use 1\n";
 
 /* Called once a stop signal arrived: lets sign-ins in progress finish and reply. */
 static void app_before_stop(void *app)
@@ -407,6 +426,8 @@ static int cmd_serve(int argc, char **argv)
         {"db", required_argument, 0, 'd'},     {"threads", required_argument, 0, 't'},
         {"no-cache", no_argument, 0, 'n'},     {"trusted-proxy", required_argument, 0, 'x'},
         {"map-tiles", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
+        {"smtp-url", required_argument, 0, 's'}, {"mail-from", required_argument, 0, 'f'},
+        {"outbox-retry-base", required_argument, 0, 'r'},
         {0, 0, 0, 0}};
     serve_opts o = {.http = {.listen = env_or("PLANVERK_LISTEN", DEFAULT_LISTEN),
                              .port = DEFAULT_PORT,
@@ -417,7 +438,10 @@ static int cmd_serve(int argc, char **argv)
                              .idle_timeout = 30},
                     .db = env_or("PLANVERK_DB", DEFAULT_DB),
                     .trusted_proxy = getenv("PLANVERK_TRUSTED_PROXY"),
-                    .map_tiles = getenv("PLANVERK_MAP_TILES")};
+                    .map_tiles = getenv("PLANVERK_MAP_TILES"),
+                    .smtp_url = getenv("PLANVERK_SMTP_URL"),
+                    .mail_from = getenv("PLANVERK_MAIL_FROM"),
+                    .retry_base = OUTBOX_RETRY_BASE};
     long env_port;
     if (getenv("PLANVERK_PORT") && pv_parse_long(getenv("PLANVERK_PORT"), 0, 65535, &env_port) == 0)
         o.http.port = (int)env_port;
@@ -448,6 +472,17 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "planverk serve: %s\n", err);
         rc = 1;
     }
+    /* The outbox's sender runs beside the loops, on its own thread and connection. */
+    mail_sender *sender = NULL;
+    if (rc == 0) {
+        mail_sender_options mo = {o.db, {o.smtp_url, o.mail_from}, o.retry_base};
+        err[0] = '\0';
+        sender = mail_sender_start(&mo, err, sizeof err);
+        if (!sender && err[0]) {
+            fprintf(stderr, "planverk serve: %s\n", err);
+            rc = 1;
+        }
+    }
     if (rc == 0) {
         http_handlers h = {web_worker_start, web_worker_stop, app_before_stop, web_handle};
         if (http_server_run(&o.http, &h, &app, err, sizeof err) != 0) {
@@ -455,6 +490,7 @@ static int cmd_serve(int argc, char **argv)
             rc = 1;
         }
     }
+    mail_sender_stop(sender);
     web_app_finish(&app);
     return rc;
 }
@@ -685,6 +721,101 @@ static int cmd_user(int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- outbox */
+
+static const char OUTBOX_HELP[] =
+    "usage: planverk outbox list [--db FILE]\n"
+    "       planverk outbox send [--db FILE] [--smtp-url URL] [--mail-from ADDR]\n\n"
+    "The e-mails waiting for the relay, and those sent or given up.\n"
+    "  list   the newest 100, one a line: id, state, attempts, address, subject, last error\n"
+    "  send   one pass now: sends the due e-mails (planverk serve does this every second)\n"
+    "  --db FILE         the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n"
+    "  --smtp-url URL    the relay (default $PLANVERK_SMTP_URL)\n"
+    "  --mail-from ADDR  the sender address (default $PLANVERK_MAIL_FROM)\n";
+
+typedef struct outbox_opts {
+    const char *db, *smtp_url, *mail_from;
+} outbox_opts;
+
+static int on_outbox_option(int opt, const char *arg, void *ctx)
+{
+    outbox_opts *o = ctx;
+    switch (opt) {
+    case 'd': o->db = arg; break;
+    case 's': o->smtp_url = arg; break;
+    case 'f': o->mail_from = arg; break;
+    case 'h': return -1;
+    }
+    return 0;
+}
+
+static int outbox_list(store *db)
+{
+    json_t *rows;
+    if (store_outbox_list(db, 100, &rows) != 0) {
+        fprintf(stderr, "planverk outbox: cannot read the outbox\n");
+        return 1;
+    }
+    size_t i;
+    json_t *m;
+    json_array_foreach(rows, i, m) {
+        const char *to = json_string_value(json_object_get(m, "to"));
+        const char *e = json_string_value(json_object_get(m, "last_error"));
+        printf("%lld\t%s\t%lld\t%s\t%s\t%s\n",
+               (long long)json_integer_value(json_object_get(m, "id")),
+               json_string_value(json_object_get(m, "state")),
+               (long long)json_integer_value(json_object_get(m, "attempts")), to ? to : "-",
+               json_string_value(json_object_get(m, "subject")), e ? e : "");
+    }
+    json_decref(rows);
+    return 0;
+}
+
+static int outbox_send(store *db, const outbox_opts *o)
+{
+    smtp_relay relay = {o->smtp_url, o->mail_from};
+    if (!o->smtp_url || !*o->smtp_url || !smtp_address_valid(o->mail_from))
+        return usage_error("outbox", "%s", "send needs --smtp-url and --mail-from");
+    mail_pass_counts c = {0};
+    if (mail_send_due(db, &relay, (int64_t)time(NULL), OUTBOX_RETRY_BASE, &c) != 0) {
+        fprintf(stderr, "planverk outbox: database error\n");
+        return 1;
+    }
+    printf("%d sent, %d to retry, %d given up\n", c.sent, c.retried, c.given_up);
+    return c.retried || c.given_up ? 1 : 0;
+}
+
+static int cmd_outbox(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"smtp-url", required_argument, 0, 's'},
+                                         {"mail-from", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    outbox_opts o = {env_or("PLANVERK_DB", DEFAULT_DB), getenv("PLANVERK_SMTP_URL"),
+                     getenv("PLANVERK_MAIL_FROM")};
+    int rc = parse_options("outbox", argc, argv, opts, on_outbox_option, &o);
+    if (rc == -1) {
+        fputs(OUTBOX_HELP, stdout);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (optind >= argc)
+        return usage_error("outbox", "%s", "name an action: list or send");
+    const char *what = argv[optind];
+    if (strcmp(what, "list") != 0 && strcmp(what, "send") != 0)
+        return usage_error("outbox", "unknown action '%s'", what);
+    if (optind + 1 < argc)
+        return usage_error("outbox", "unexpected argument '%s'", argv[optind + 1]);
+    store *db = open_db("outbox", o.db, false);
+    if (!db)
+        return 1;
+    rc = strcmp(what, "list") == 0 ? outbox_list(db) : outbox_send(db, &o);
+    store_close(db);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const char MAIN_HELP[] =
@@ -696,6 +827,7 @@ static const char MAIN_HELP[] =
     "  import    import plans, goals, indicators or measures from JSON files\n"
     "  export    write the portfolio as JSON\n"
     "  user      add, list and change staff accounts\n"
+    "  outbox    list the e-mails waiting for the relay, or send the due ones now\n"
     "  version   print the version of planverk and its libraries\n\n"
     "'planverk COMMAND --help' tells more about each.\n";
 
@@ -716,7 +848,7 @@ int main(int argc, char **argv)
         int (*run)(int argc, char **argv);
     } commands[] = {{"serve", cmd_serve},   {"init", cmd_init},       {"import", cmd_import},
                     {"export", cmd_export}, {"user", cmd_user},       {"version", cmd_version},
-                    {"--version", cmd_version}};
+                    {"outbox", cmd_outbox},   {"--version", cmd_version}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(MAIN_HELP, argc < 2 ? stderr : stdout);
@@ -729,9 +861,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "planverk: libsodium cannot start\n");
         return 1;
     }
+    if (smtp_global_init() != 0) {
+        fprintf(stderr, "planverk: libcurl cannot start\n");
+        return 1;
+    }
     for (size_t i = 0; i < PV_ARRAY_LEN(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int rc = commands[i].run(argc - 1, argv + 1);
+            smtp_global_cleanup();
+            return rc;
+        }
+    smtp_global_cleanup();
+
     fprintf(stderr, "planverk: unknown command '%s' (see 'planverk --help')\n", argv[1]);
     return 2;
 }

@@ -15,6 +15,8 @@
 #include "http/request.h"
 #include "pages/pages.h"
 #include "pages/participation.h"
+#include "pages/feedback.h"
+#include "pages/staff_inputs.h"
 #include "pages/portfolio.h"
 #include "store/inputs.h"
 #include "store/processes.h"
@@ -667,7 +669,16 @@ int page_receipt(pv_req *r, json_t **vm)
     add_deadline(r, proc, num(proc, "deadline"), session_now());
     receipt_url(str(rec, "code"), url, sizeof url);
     json_object_set_new(rec, "url", json_string(url));
-    json_object_set_new(rec, "feedback", json_null()); /* Participation II */
+    json_t *fb = json_object_get(rec, "feedback");
+    if (json_is_object(fb)) { /* the newest feedback: its day and outcome in r's language */
+        json_object_set_new(fb, "written_text", day_text(r, num(fb, "written_at"), true));
+        json_t *paras = NULL;
+        if (staff_inputs_split_notes(str(fb, "text"), &paras) != 0)
+            paras = json_pack("[O]", json_object_get(fb, "text"));
+        json_object_set_new(fb, "paragraphs", paras);
+        json_object_set_new(fb, "outcome_label", json_string(feedback_outcome_label(
+                                                     r->app->i18n, r->lang, str(fb, "outcome"))));
+    }
     return send_private(r, 200, "receipt", rec);
 }
 

@@ -11,6 +11,7 @@
 #include "core/secret.h"
 #include "domain/input.h"
 #include "domain/plan.h"
+#include "store/feedback.h"
 
 static const char SQL_PROCESS[] =
     "SELECT status, coalesce(opens_at, 0), coalesce(deadline, 0), themes, areas"
@@ -368,8 +369,19 @@ int store_receipt_get(store *s, const char *code, json_t **out)
         *out = json_pack("{s:s, s:o, s:o}", "code", formatted, "input", public_input(st),
                          "process", process);
     }
+    int64_t input_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? PV_OK : rc == SQLITE_DONE ? PV_ENOTFOUND : PV_EDB;
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? PV_ENOTFOUND : PV_EDB;
+    /* The newest feedback to the sender: {text, language, written_at, outcome}, or null. */
+    json_t *feedback;
+    if (store_feedback_latest(s, input_id, &feedback) != 0) {
+        json_decref(*out);
+        *out = NULL;
+        return PV_EDB;
+    }
+    json_object_set_new(*out, "feedback", feedback);
+    return PV_OK;
 }
 
 int store_inputs_published(store *s, const char *process_id, int limit, json_t **out)

@@ -66,7 +66,8 @@ int store_inputs_register_batch(store *s, const actor *who, const char *process_
 /* The input behind a receipt code as a person typed it (any case, dashes optional):
  * {code (formatted), input {id, text, themes[], place_area, place_text, lat, lon, channel,
  * sender_type, on_behalf_of, received_at, status, moderation}, process {id, title, status,
- * deadline}}. Never contact data. PV_ENOTFOUND for a code that is malformed or unknown. */
+ * deadline}, feedback (the newest) {text, language, written_at, outcome} or null}. Never
+ * contact data. PV_ENOTFOUND for a code that is malformed or unknown. */
 int store_receipt_get(store *s, const char *code, json_t **out) PV_NODISCARD;
 
 /* The inputs of a process the public may read, oldest first: moderated ('publisert'), or
