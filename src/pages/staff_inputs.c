@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "domain/assessment.h"
 #include "domain/input.h"
 #include "domain/plan.h"
 #include "pages/pages.h"
@@ -166,6 +167,8 @@ static int load_process(pv_req *r, json_t **head, json_t **rec)
     json_object_set_new(h, "notes_url", json_string(url));
     snprintf(url, sizeof url, "/medvirkning/%s", id);
     json_object_set_new(h, "public_url", json_string(url));
+    snprintf(url, sizeof url, "/arbeid/prosesser/%s/vurdering", id);
+    json_object_set_new(h, "group_url", json_string(url));
     *head = h;
     *rec = p;
     return 0;
@@ -210,6 +213,11 @@ static json_t *input_view(pv_req *r, json_t *in, const char *inputs_url)
     json_object_set_new(v, "anchor", json_string(text));
     snprintf(text, sizeof text, "%s/%lld/moderering", inputs_url, (long long)id);
     json_object_set_new(v, "moderate_url", json_string(text));
+    snprintf(text, sizeof text, "%s/%lld/vurdering", inputs_url, (long long)id);
+    json_object_set_new(v, "assessment_url", json_string(text));
+    const char *outcome = str(in, "outcome");
+    json_object_set_new(v, "outcome_label",
+                        outcome ? json_string(T(r, assessment_outcome_label(outcome))) : json_null());
     json_object_set_new(v, "paragraphs", paragraphs(str(in, "text")));
     json_object_set_new(v, "channel_label", json_string(channel_label(r, str(in, "channel"))));
     json_object_set_new(v, "sender_label", json_string(sender_label(r, str(in, "sender_type"))));
@@ -232,23 +240,67 @@ static json_t *input_view(pv_req *r, json_t *in, const char *inputs_url)
     return v;
 }
 
+static const char *outcome_label(pv_req *r, const char *o)
+{
+    return T(r, assessment_outcome_label(o));
+}
+
+static const char *theme_label(pv_req *r, const char *t)
+{
+    (void)r;
+    return t;
+}
+
+/* The inbox's filters of the follow-up: status, theme and outcome, each with «any» first:
+ * {status_options, theme_options, outcome_options, has_theme_options}. */
+static json_t *inbox_options(pv_req *r, json_t *rec, const staff_input_filter *f)
+{
+    json_t *statuses = list_options(r, input_statuses, input_status_label, f->status);
+    json_array_insert_new(statuses, 0, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                                 T(r, "Alle"), "selected", !f->status));
+    json_t *outcomes = list_options(r, assessment_outcomes, outcome_label, f->outcome);
+    json_array_insert_new(outcomes, 0, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                                 T(r, "Alle"), "selected", !f->outcome));
+    json_t *list = json_object_get(rec, "themes");
+    size_t n = json_array_size(list), k = 0;
+    const char **themes = pv_calloc(n + 1, sizeof *themes);
+    for (size_t i = 0; i < n; i++)
+        if (json_is_string(json_array_get(list, i)))
+            themes[k++] = json_string_value(json_array_get(list, i));
+    json_t *theme_options = list_options(r, themes, theme_label, f->theme);
+    free(themes);
+    json_array_insert_new(theme_options, 0, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                                      T(r, "Alle tema"), "selected", !f->theme));
+    return json_pack("{s:o, s:o, s:o, s:b}", "status_options", statuses, "outcome_options",
+                     outcomes, "theme_options", theme_options, "has_theme_options", k > 0);
+}
+
 int page_staff_inputs(pv_req *r, json_t **vm)
 {
     json_t *head, *rec;
     int status = load_process(r, &head, &rec);
     if (status != 0)
         return status;
-    json_decref(rec);
     staff_input_filter f = {query_choice(r, "kanal", input_channels),
-                            query_choice(r, "moderering", input_moderations)};
+                            query_choice(r, "moderering", input_moderations),
+                            query_choice(r, "status", input_statuses), NULL,
+                            query_choice(r, "utfall", assessment_outcomes)};
+    const char *theme = url_query_get(&r->query, "tema");
+    if (theme && json_list_has(json_object_get(rec, "themes"), theme))
+        f.theme = theme;
+    json_t *follow_up = inbox_options(r, rec, &f);
     json_t *rows, *counts;
-    if (store_inputs_staff_list(r->w->db, str(head, "id"), &f, &rows) != 0) {
+    int rc = store_inputs_staff_list(r->w->db, str(head, "id"), &f, &rows);
+    json_decref(rec); /* f.theme points into it until here */
+    if (rc != 0) {
         json_decref(head);
+        json_decref(follow_up);
         return 500;
     }
     if (store_inputs_staff_counts(r->w->db, str(head, "id"), &counts) != 0) {
         json_decref(head);
         json_decref(rows);
+        json_decref(follow_up);
         return 500;
     }
     json_t *inputs = json_array();
@@ -267,12 +319,21 @@ int page_staff_inputs(pv_req *r, json_t **vm)
     long n_registered = 0;
     if (registered && pv_parse_long(registered, 1, STAFF_BATCH_MAX, &n_registered) != 0)
         n_registered = 0;
-    *vm = json_pack("{s:o, s:o, s:o, s:I, s:b, s:o, s:o, s:b, s:I, s:b}", "process", head,
+    const char *assessed = url_query_get(&r->query, "vurdert");
+    long n_assessed = 0;
+    if (assessed && pv_parse_long(assessed, 1, ASSESSMENT_GROUP_MAX, &n_assessed) != 0)
+        n_assessed = 0;
+    /* (0 would be a true value to the template: the messages are null when there is none) */
+    *vm = json_pack("{s:o, s:o, s:o, s:I, s:b, s:o, s:o, s:b, s:o, s:b, s:o}", "process", head,
                     "counts", counts, "inputs", inputs, "count",
                     (json_int_t)json_array_size(inputs), "has_inputs", json_array_size(inputs) > 0,
                     "channel_options", channels, "moderation_options", moderations, "filtered",
-                    f.channel || f.moderation, "registered", (json_int_t)n_registered,
-                    "moderated", portfolio_flag(r, "moderert"));
+                    f.channel || f.moderation || f.status || f.theme || f.outcome, "registered",
+                    n_registered ? json_integer(n_registered) : json_null(), "moderated",
+                    portfolio_flag(r, "moderert"), "assessed",
+                    n_assessed ? json_integer(n_assessed) : json_null());
+    json_object_update(*vm, follow_up);
+    json_decref(follow_up);
     return 200;
 }
 
@@ -704,4 +765,21 @@ int page_staff_input_create(pv_req *r, json_t **vm)
     json_decref(fs.errors);
     json_decref(fs.notes);
     return status;
+}
+
+/* ---------------------------------------------------------------- shared labels */
+
+const char *staff_input_channel_label(pv_req *r, const char *channel)
+{
+    return channel_label(r, channel);
+}
+
+const char *staff_input_sender_label(pv_req *r, const char *sender_type)
+{
+    return sender_label(r, sender_type);
+}
+
+const char *staff_input_status_label(pv_req *r, const char *status)
+{
+    return input_status_label(r, status);
 }

@@ -21,6 +21,12 @@ int page_staff_input_new(pv_req *r, json_t **vm);
  * one transaction (303 to the list). */
 int page_staff_input_create(pv_req *r, json_t **vm);
 
+/* Labels in r's language of an input's channel, sender type and status (shared with the
+ * assessment pages, pages/assessment.c). */
+const char *staff_input_channel_label(pv_req *r, const char *channel);
+const char *staff_input_sender_label(pv_req *r, const char *sender_type);
+const char *staff_input_status_label(pv_req *r, const char *status);
+
 /* Splits a meeting's notes into inputs: one per paragraph, paragraphs separated by one or
  * more blank lines (lines of only blanks count as blank); "\r\n" becomes "\n"; each is
  * trimmed of surrounding blanks and line breaks; empty ones are dropped. Writes a new array

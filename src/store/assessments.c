@@ -255,14 +255,17 @@ int store_assessment_create(store *s, const actor *who, int64_t now, const char 
     int64_t *current = NULL, replaces = 0;
     if (rc == 0) {
         assessment_normalize(in);
-        if (assessment_check(in, themes, errors) == 0) {
+        assessment_check(in, themes, errors);
+        /* The references are checked too when the rest has errors: every error at once. */
+        if (!field_has_error(errors, "input_ids")) {
             size_t n = json_array_size(json_object_get(in, "input_ids"));
             current = pv_calloc(n ? n : 1, sizeof *current);
             rc = check_inputs(s, process_id, json_object_get(in, "input_ids"), current, errors,
                               &replaces);
-            if (rc == 0)
-                rc = check_links(s, process_id, in, errors);
         }
+        if (rc == 0 && !field_has_error(errors, "measure_ids") &&
+            !field_has_error(errors, "focus_area_ids"))
+            rc = check_links(s, process_id, in, errors);
         if (rc == 0 && json_array_size(errors) > 0)
             rc = PV_EINVAL;
     }
