@@ -164,6 +164,18 @@ test('the owner assesses two inputs together from the inbox, and filters by outc
   });
 });
 
+test('the group page without chosen inputs says so; an input of another process is not found', T, async () => {
+  await withPage(browser, NO_JS, async (page) => {
+    await signIn(server, page, OWNER);
+    const res = await open(server, page, `/arbeid/prosesser/${SLUG}/vurdering`);
+    assert.match(await page.locator('#f-input_ids').innerText(), /Velg ett eller flere innspill/);
+    assert.equal(await page.locator('form.staff-form').count(), 0);
+    await judge(page, 'group assessment, nothing chosen', res);
+    await open(server, page, `/arbeid/prosesser/${SLUG}/vurdering?innspill=${ids[0]}&innspill=999999`, 404);
+    await open(server, page, `${INBOX}/999999/vurdering`, 404);
+  });
+});
+
 test('the assessments API: 201 with the id, 422 for a link outside the plan', T, async () => {
   await withPage(browser, NO_JS, async (page, context) => {
     await signIn(server, page, OWNER);
