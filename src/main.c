@@ -1,4 +1,4 @@
-/* The planverk command line: serve, init, import, export, user, outbox, version.
+/* The planverk command line: serve, init, import, export, user, outbox, gdpr, version.
  * Layer: top level. It wires the layers together, and is the only place that prints to
  * the user and decides exit codes. Settings come from options, then PLANVERK_* variables,
  * then defaults. */
@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/utf8.h"
+#include "domain/retention.h"
 #include "domain/auth.h"
 #include "domain/outbox.h"
 #include "http/server.h"
@@ -25,6 +26,7 @@
 #include "mail/smtp.h"
 #include "store/db.h"
 #include "store/export.h"
+#include "store/gdpr.h"
 #include "store/import.h"
 #include "store/outbox.h"
 #include "store/plans.h"
@@ -354,6 +356,7 @@ typedef struct serve_opts {
     bool no_cache;
     const char *trusted_proxy;
     const char *map_tiles;
+    int retention_months;   /* contact data kept this long after a process ends */
     const char *smtp_url;   /* the mail relay, or NULL: mail waits in the outbox */
     const char *mail_from;
     long retry_base;        /* seconds per unit of the outbox's retry schedule */
@@ -369,6 +372,11 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
     case 'n': o->no_cache = true; break;
     case 'x': o->trusted_proxy = arg; break;
     case 'm': o->map_tiles = arg; break;
+    case 'R':
+        if (retention_parse_months(arg, &o->retention_months) != 0)
+            return usage_error("serve", "--retention-months needs a number from 0 to %d, not '%s'",
+                               RETENTION_MAX_MONTHS, arg);
+        break;
     case 's': o->smtp_url = arg; break;
     case 'f': o->mail_from = arg; break;
     case 'r':
@@ -407,11 +415,65 @@ static const char SERVE_HELP[] =
     "  --map-tiles URL the map's tile URL with {z}, {y} and {x} (default $PLANVERK_MAP_TILES\n"
     "                  or Kartverket's open topographic map); the Content-Security-Policy\n"
     "                  allows images from its origin and no other\n"
+    "  --retention-months N  months senders' contact data are kept after a process ends,\n"
+    "                  when the process sets none (default $PLANVERK_RETENTION_MONTHS or 12);\n"
+    "                  the purge runs at start and once a day\n"
     "  --smtp-url URL  the mail relay, smtp://host:port or smtps://host:port (default\n"
     "                  $PLANVERK_SMTP_URL); without one, e-mail waits in the outbox\n"
     "  --mail-from ADDR  the sender address of e-mail (default $PLANVERK_MAIL_FROM)\n"
     "  --outbox-retry-base SECONDS  the unit of the retry schedule (1, 5, 30, 120, 360 units;\n"
     "                  given up after 3 days' worth); default 60, tests use 1\n";
+
+/* The daily purge of contact data (store_gdpr_purge): a timer on the first event loop, run
+ * at start and then every 24 hours, on that loop's own database connection. It erases in
+ * short transactions, so requests on the loop wait at most one batch. */
+#define PURGE_INTERVAL_SECONDS (24 * 3600)
+
+typedef struct purge_job {
+    int months;
+    pv_worker *worker; /* the loop the timer runs on */
+    struct event *timer;
+} purge_job;
+
+static purge_job PURGE = {RETENTION_DEFAULT_MONTHS, NULL, NULL};
+
+static void purge_run(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    purge_job *j = arg;
+    int erased = 0;
+    if (store_gdpr_purge(j->worker->db, (int64_t)time(NULL), j->months, &erased) != 0)
+        pv_error("gdpr purge: database error; tried again in 24 hours");
+    else if (erased > 0)
+        pv_info("gdpr purge: erased the contact data of %d inputs", erased);
+    struct timeval day = {PURGE_INTERVAL_SECONDS, 0};
+    evtimer_add(j->timer, &day);
+}
+
+static void *serve_worker_start(void *app, int index, struct event_base *base)
+{
+    pv_worker *w = web_worker_start(app, index, base);
+    if (w && index == 0) {
+        PURGE.worker = w;
+        PURGE.timer = evtimer_new(base, purge_run, &PURGE);
+        struct timeval now = {0, 0};
+        if (PURGE.timer)
+            evtimer_add(PURGE.timer, &now);
+    }
+    return w;
+}
+
+static void serve_worker_stop(void *worker)
+{
+    if (worker && worker == PURGE.worker) {
+        if (PURGE.timer)
+            event_free(PURGE.timer);
+        PURGE.timer = NULL;
+        PURGE.worker = NULL;
+    }
+    web_worker_stop(worker);
+}
 
 /* Called once a stop signal arrived: lets sign-ins in progress finish and reply. */
 static void app_before_stop(void *app)
@@ -426,6 +488,7 @@ static int cmd_serve(int argc, char **argv)
         {"db", required_argument, 0, 'd'},     {"threads", required_argument, 0, 't'},
         {"no-cache", no_argument, 0, 'n'},     {"trusted-proxy", required_argument, 0, 'x'},
         {"map-tiles", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
+        {"retention-months", required_argument, 0, 'R'},
         {"smtp-url", required_argument, 0, 's'}, {"mail-from", required_argument, 0, 'f'},
         {"outbox-retry-base", required_argument, 0, 'r'},
         {0, 0, 0, 0}};
@@ -439,12 +502,17 @@ static int cmd_serve(int argc, char **argv)
                     .db = env_or("PLANVERK_DB", DEFAULT_DB),
                     .trusted_proxy = getenv("PLANVERK_TRUSTED_PROXY"),
                     .map_tiles = getenv("PLANVERK_MAP_TILES"),
+                    .retention_months = RETENTION_DEFAULT_MONTHS,
                     .smtp_url = getenv("PLANVERK_SMTP_URL"),
                     .mail_from = getenv("PLANVERK_MAIL_FROM"),
                     .retry_base = OUTBOX_RETRY_BASE};
     long env_port;
     if (getenv("PLANVERK_PORT") && pv_parse_long(getenv("PLANVERK_PORT"), 0, 65535, &env_port) == 0)
         o.http.port = (int)env_port;
+    const char *env_months = getenv("PLANVERK_RETENTION_MONTHS");
+    if (env_months && *env_months && retention_parse_months(env_months, &o.retention_months) != 0)
+        return usage_error("serve", "PLANVERK_RETENTION_MONTHS needs a number from 0 to %d, not '%s'",
+                           RETENTION_MAX_MONTHS, env_months);
     int rc = parse_options("serve", argc, argv, opts, on_serve_option, &o);
     if (rc == -1) {
         fputs(SERVE_HELP, stdout);
@@ -484,7 +552,8 @@ static int cmd_serve(int argc, char **argv)
         }
     }
     if (rc == 0) {
-        http_handlers h = {web_worker_start, web_worker_stop, app_before_stop, web_handle};
+        PURGE.months = o.retention_months;
+        http_handlers h = {serve_worker_start, serve_worker_stop, app_before_stop, web_handle};
         if (http_server_run(&o.http, &h, &app, err, sizeof err) != 0) {
             fprintf(stderr, "planverk serve: %s\n", err);
             rc = 1;
@@ -816,6 +885,130 @@ static int cmd_outbox(int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- gdpr */
+
+static const char GDPR_HELP[] =
+    "usage: planverk gdpr purge [--now YYYY-MM-DD] [--retention-months N] [--db FILE]\n"
+    "       planverk gdpr export --email E [--db FILE]\n"
+    "       planverk gdpr erase --email E [--db FILE]\n\n"
+    "Senders' personal data (their contact data; the inputs themselves are kept).\n"
+    "  purge   erase the contact data whose retention has run out (the process's end plus\n"
+    "          its retention, else --retention-months); planverk serve does this daily\n"
+    "  export  print every input with contact e-mail E, with its contact data, as JSON\n"
+    "  erase   erase the contact data of e-mail E now\n"
+    "  --now YYYY-MM-DD       purge as if it were the start of that day (default: now)\n"
+    "  --retention-months N   default retention (default $PLANVERK_RETENTION_MONTHS or 12)\n"
+    "  --email E              the sender's e-mail address (case does not matter)\n"
+    "  --db FILE              the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n"
+    "Each erasure is written to the audit log.\n";
+
+typedef struct gdpr_opts {
+    const char *db, *now, *email, *months;
+} gdpr_opts;
+
+static int on_gdpr_option(int opt, const char *arg, void *ctx)
+{
+    gdpr_opts *o = ctx;
+    switch (opt) {
+    case 'd': o->db = arg; break;
+    case 'n': o->now = arg; break;
+    case 'e': o->email = arg; break;
+    case 'R': o->months = arg; break;
+    case 'h': return -1;
+    }
+    return 0;
+}
+
+static int gdpr_purge(store *db, const gdpr_opts *o)
+{
+    int64_t now = (int64_t)time(NULL);
+    pv_date day;
+    if (o->now) {
+        if (pv_parse_date(o->now, &day) != 0)
+            return usage_error("gdpr", "--now needs a date as YYYY-MM-DD, not '%s'", o->now);
+        now = pv_date_local(day, 0, 0, 0);
+    }
+    int months = RETENTION_DEFAULT_MONTHS;
+    if (o->months && retention_parse_months(o->months, &months) != 0)
+        return usage_error("gdpr", "--retention-months needs a number from 0 to %d, not '%s'",
+                           RETENTION_MAX_MONTHS, o->months);
+    int erased = 0;
+    if (store_gdpr_purge(db, now, months, &erased) != 0) {
+        fprintf(stderr, "planverk gdpr: database error; nothing more was erased\n");
+        return 1;
+    }
+    printf("erased the contact data of %d inputs\n", erased);
+    return 0;
+}
+
+static int gdpr_by_email(store *db, const char *what, const char *email)
+{
+    if (!email || !*email)
+        return usage_error("gdpr", "%s needs --email", what);
+    if (strlen(email) > 254 || !utf8_valid(email, strlen(email)))
+        return usage_error("gdpr", "%s", "the e-mail address is too long or not valid UTF-8");
+    if (strcmp(what, "export") == 0) {
+        json_t *rows;
+        if (store_gdpr_export(db, email, &rows) != 0) {
+            fprintf(stderr, "planverk gdpr: database error\n");
+            return 1;
+        }
+        json_t *doc = json_pack("{s:s, s:o}", "email", email, "inputs", rows);
+        json_dumpf(doc, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(doc);
+        return 0;
+    }
+    int erased = 0;
+    if (store_gdpr_erase(db, &CLI_ACTOR, (int64_t)time(NULL), email, &erased) != 0) {
+        fprintf(stderr, "planverk gdpr: database error; nothing was erased\n");
+        return 1;
+    }
+    if (erased == 0)
+        printf("no contact data with %s\n", email);
+    else
+        printf("erased the contact data of %d inputs\n", erased);
+    return 0;
+}
+
+static int cmd_gdpr(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"now", required_argument, 0, 'n'},
+                                         {"email", required_argument, 0, 'e'},
+                                         {"retention-months", required_argument, 0, 'R'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    gdpr_opts o = {.db = env_or("PLANVERK_DB", DEFAULT_DB),
+                   .months = getenv("PLANVERK_RETENTION_MONTHS")};
+    if (o.months && !*o.months)
+        o.months = NULL;
+    int rc = parse_options("gdpr", argc, argv, opts, on_gdpr_option, &o);
+    if (rc == -1) {
+        fputs(GDPR_HELP, stdout);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (optind >= argc)
+        return usage_error("gdpr", "%s", "name an action: purge, export or erase");
+    const char *what = argv[optind];
+    if (strcmp(what, "purge") != 0 && strcmp(what, "export") != 0 && strcmp(what, "erase") != 0)
+        return usage_error("gdpr", "unknown action '%s'", what);
+    if (optind + 1 < argc)
+        return usage_error("gdpr", "unexpected argument '%s'", argv[optind + 1]);
+    if (strcmp(what, "purge") == 0 ? o.email != NULL : o.now != NULL)
+        return usage_error("gdpr", "%s", strcmp(what, "purge") == 0
+                                             ? "purge takes no --email (use erase)"
+                                             : "--now is for purge only");
+    store *db = open_db("gdpr", o.db, false);
+    if (!db)
+        return 1;
+    rc = strcmp(what, "purge") == 0 ? gdpr_purge(db, &o) : gdpr_by_email(db, what, o.email);
+    store_close(db);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const char MAIN_HELP[] =
@@ -827,6 +1020,7 @@ static const char MAIN_HELP[] =
     "  import    import plans, goals, indicators or measures from JSON files\n"
     "  export    write the portfolio as JSON\n"
     "  user      add, list and change staff accounts\n"
+    "  gdpr      erase senders' contact data when due, or export or erase them by e-mail\n"
     "  outbox    list the e-mails waiting for the relay, or send the due ones now\n"
     "  version   print the version of planverk and its libraries\n\n"
     "'planverk COMMAND --help' tells more about each.\n";
@@ -847,7 +1041,7 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {{"serve", cmd_serve},   {"init", cmd_init},       {"import", cmd_import},
-                    {"export", cmd_export}, {"user", cmd_user},       {"version", cmd_version},
+                    {"export", cmd_export}, {"user", cmd_user}, {"gdpr", cmd_gdpr},       {"version", cmd_version},
                     {"outbox", cmd_outbox},   {"--version", cmd_version}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
@@ -872,7 +1066,6 @@ int main(int argc, char **argv)
             return rc;
         }
     smtp_global_cleanup();
-
     fprintf(stderr, "planverk: unknown command '%s' (see 'planverk --help')\n", argv[1]);
     return 2;
 }

@@ -137,10 +137,12 @@ static json_t *labelled_counts(pv_req *r, json_t *rows, const char *key,
     json_t *out = json_array();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
+    json_array_foreach(rows, i, row) {
+        const char *text = label ? label(r, str(row, key)) : str(row, key);
         json_array_append_new(out, json_pack("{s:O, s:s, s:O}", "value", json_object_get(row, key),
-                                             "label", label ? label(r, str(row, key)) : str(row, key),
-                                             "count", json_object_get(row, "count")));
+                                             "label", text ? text : "", "count",
+                                             json_object_get(row, "count")));
+    }
     return out;
 }
 

@@ -42,6 +42,8 @@ static const char *const public_routes[] = {
     /* participation without an account (pages/participation.h) */
     "participation", "participation.process", "participation.submit", "receipt.lookup",
     "receipt", "api.processes", "api.process", "api.process.inputs", "api.receipt",
+    /* what came of the inputs: no personal data (pages/summary.h) */
+    "summary",
 };
 
 enum { USER_ALL = ROLE_COUNT, USERS }; /* one user per role, and one with every role */
