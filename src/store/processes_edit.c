@@ -50,7 +50,11 @@ static const char SQL_PHASES_CLEAR[] = "DELETE FROM process_phase WHERE process_
 static const char SQL_PHASE_ADD[] =
     "INSERT INTO process_phase (process_id, position, name, starts_on, ends_on)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char SQL_STATUS[] = "UPDATE process SET status = ?2 WHERE id = ?1";
+/* Setting «avsluttet» records when the process ended: contact data are kept for the
+ * retention from then (store/gdpr.h works out erase_after from closed_at). */
+static const char SQL_STATUS[] =
+    "UPDATE process SET status = ?2,"
+    " closed_at = CASE WHEN ?2 = 'avsluttet' THEN ?3 ELSE closed_at END WHERE id = ?1";
 
 static const char SQL_HOLDER[] =
     "SELECT id, name, interest, influence, how_reached, reached FROM stakeholder"
@@ -763,6 +767,7 @@ int store_process_set_status(store *s, const actor *who, int64_t now, const char
     if (rc == 0 && st) {
         store_bind_text(st, 1, id);
         store_bind_text(st, 2, to);
+        sqlite3_bind_int64(st, 3, now);
         rc = store_edit_step(st);
     } else if (rc == 0) {
         rc = PV_EDB;

@@ -399,6 +399,12 @@ static void test_status_follows_the_rules_of_the_domain(void **state)
     json_t *rec = record(id);
     assert_string_equal(str(rec, "status"), "avsluttet");
     json_decref(rec);
+    /* the end of the process is kept: retention of contact data counts from it */
+    sqlite3_stmt *st = store_prepare(F->db, "SELECT closed_at FROM process WHERE id = ?1");
+    store_bind_text(st, 1, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), NOW);
+    sqlite3_reset(st);
     expect_refused(set_status, "finnes-ikke", "\"åpen\"", PV_ENOTFOUND, NULL, NULL);
     /* called off before it opened */
     expect_ok(create_process, id, "{\"title\": \"Avlyst\"}");
