@@ -169,6 +169,8 @@ static int load_process(pv_req *r, json_t **head, json_t **rec)
     json_object_set_new(h, "public_url", json_string(url));
     snprintf(url, sizeof url, "/arbeid/prosesser/%s/vurdering", id);
     json_object_set_new(h, "group_url", json_string(url));
+    snprintf(url, sizeof url, "/arbeid/prosesser/%s/merknadsbehandling", id);
+    json_object_set_new(h, "merknad_url", json_string(url));
     *head = h;
     *rec = p;
     return 0;

@@ -162,6 +162,8 @@ json_t *process_head(pv_req *r, const char *id, int *status_out)
         {"public_url", "/medvirkning/", ""},
         {"inputs_url", "/arbeid/prosesser/", "/innspill"},
         {"new_input_url", "/arbeid/prosesser/", "/innspill/ny"},
+        {"merknad_url", "/arbeid/prosesser/", "/merknadsbehandling"},
+        {"summary_url", "/medvirkning/", "/oppsummering"},
         {"stakeholders_url", "/arbeid/prosesser/", "/interessenter"},
         {"events_url", "/arbeid/prosesser/", "/arrangementer"},
         {"members_url", "/arbeid/prosesser/", "/medlemmer"},
