@@ -102,7 +102,7 @@ int feedback_render(const char *tpl, json_t *values, char **out, char *err, size
     mustache_destroy(t);
     if (rc != 0) {
         buf_finish(&o);
-        snprintf(err, err_size, "%s", "for lang");
+        snprintf(err, err_size, "%s", "teksten blir for lang");
         return PV_EINVAL;
     }
     buf_puts(&o, "");
@@ -351,7 +351,8 @@ static int save(pv_req *r, feedback_load *l, const char *body, json_t *errors,
                                                 N_("Tilbakemeldingen er for lang.")));
     if (json_array_size(errors) == 0) {
         actor who = portfolio_actor(r);
-        feedback_new f = {r->params[0], l->input_id, l->lang, use, subject};
+        /* the language the text starts in: the sender's, or bokmål when it has no template */
+        feedback_new f = {r->params[0], l->input_id, fallback ? "nb" : l->lang, use, subject};
         rc = store_feedback_create(r->w->db, &who, &f, time(NULL), feedback_id, outbox_id);
     } else
         rc = PV_EINVAL;
@@ -430,7 +431,7 @@ int page_api_feedback_create(pv_req *r, json_t **vm)
 
 static json_t *templates_vm(pv_req *r, json_t *failed, json_t *errors)
 {
-    json_t *rows;
+    json_t *rows, *summary = NULL; /* the template whose errors the summary lists */
     if (store_feedback_templates(r->w->db, &rows) != 0)
         return NULL;
     json_t *groups = json_array();
@@ -449,6 +450,7 @@ static json_t *templates_vm(pv_req *r, json_t *failed, json_t *errors)
             bool is_failed = failed && strcmp(str(failed, "outcome"), outcome_list[o]) == 0 &&
                              strcmp(str(failed, "language"), str(t, "language")) == 0;
             if (is_failed) {
+                summary = t;
                 json_object_set(t, "subject", json_object_get(failed, "subject"));
                 json_object_set(t, "body", json_object_get(failed, "body"));
                 form_errors(r, t, errors, "");
@@ -477,8 +479,8 @@ static json_t *templates_vm(pv_req *r, json_t *failed, json_t *errors)
                            FEEDBACK_PLACEHOLDERS, "example_tag", "{{utfall}}", "example_section",
                            "{{#begrunnelse}}…{{/begrunnelse}}", "saved",
                            portfolio_flag(r, "lagret"), "has_errors", failed != NULL);
-    if (failed)
-        json_object_set(vm, "errors", json_object_get(failed, "errors"));
+    json_object_set_new(vm, "errors", summary ? json_incref(json_object_get(summary, "errors"))
+                                              : json_array());
     return vm;
 }
 
@@ -555,18 +557,6 @@ int page_feedback_templates_save(pv_req *r, json_t **vm)
         json_t *failed = json_pack("{s:s, s:s, s:s, s:s}", "outcome", outcome, "language", lang,
                                    "subject", subject ? subject : "", "body", body ? body : "");
         *vm = templates_vm(r, failed, errors);
-        if (*vm) {
-            /* the summary at the top names the same errors as the fields */
-            json_t *t = NULL;
-            size_t g, i;
-            json_t *grp, *x;
-            json_array_foreach(json_object_get(*vm, "groups"), g, grp)
-                json_array_foreach(json_object_get(grp, "templates"), i, x)
-                    if (json_object_get(x, "has_errors") && json_is_true(json_object_get(x, "has_errors")))
-                        t = x;
-            if (t)
-                json_object_set(*vm, "errors", json_object_get(t, "errors"));
-        }
         json_decref(failed);
         status = *vm ? 422 : 500;
     } else
