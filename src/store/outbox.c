@@ -14,6 +14,9 @@ static const char SQL_DUE[] =
     "SELECT id, to_address, subject, body, attempts, created_at FROM outbox"
     " WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?1"
     " AND to_address IS NOT NULL ORDER BY next_attempt_at, id LIMIT ?2";
+static const char SQL_ANY_DUE[] =
+    "SELECT 1 FROM outbox WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?1"
+    " AND to_address IS NOT NULL LIMIT 1";
 static const char SQL_LEASE[] = "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1";
 static const char SQL_SENT[] =
     "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL"
@@ -72,7 +75,19 @@ int store_outbox_claim(store *s, int64_t now, int limit, json_t **out)
     static const char *const names[] = {"id", "to", "subject", "body", "attempts", "created_at"};
     if (limit < 1 || limit > 100)
         limit = 100;
-    if (store_begin(s) != 0)
+    /* A read first: the sender asks every second, and a write transaction (even an empty
+     * one) would count as a change and empty every loop's page cache (store_generation). */
+    sqlite3_stmt *any = store_prepare(s, SQL_ANY_DUE);
+    if (!any)
+        return PV_EDB;
+    sqlite3_bind_int64(any, 1, now);
+    int step = sqlite3_step(any);
+    sqlite3_reset(any);
+    if (step == SQLITE_DONE) {
+        *out = json_array();
+        return PV_OK;
+    }
+    if (step != SQLITE_ROW || store_begin(s) != 0)
         return PV_EDB;
     sqlite3_stmt *st = store_prepare(s, SQL_DUE);
     sqlite3_stmt *lease = store_prepare(s, SQL_LEASE);

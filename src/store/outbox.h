@@ -25,7 +25,8 @@ int store_outbox_add(store *s, int64_t feedback_id, const char *to, const char *
 
 /* Takes up to limit (1..100) due rows (not sent, not given up, next_attempt_at <= now, with
  * an address) in its own transaction and leases them (next_attempt_at = now +
- * OUTBOX_LEASE_SECONDS): [{id, to, subject, body, attempts, created_at}], oldest first. */
+ * OUTBOX_LEASE_SECONDS): [{id, to, subject, body, attempts, created_at}], oldest first.
+ * When nothing is due it only reads (no transaction, so no change is counted). */
 int store_outbox_claim(store *s, int64_t now, int limit, json_t **out) PV_NODISCARD;
 
 /* The relay took message id. */

@@ -106,6 +106,18 @@ static void test_refused_rows(void **state)
     assert_int_equal(add(bad, NOW), PV_EINVAL);
 }
 
+static void test_nothing_due_changes_nothing(void **state)
+{
+    (void)state;
+    /* The sender asks every second: with nothing due it must not count as a change, or
+     * every page cache would be emptied each second. */
+    uint64_t before = store_generation(DB);
+    json_t *due = claim(NOW - 100000);
+    assert_int_equal(json_array_size(due), 0);
+    json_decref(due);
+    assert_true(store_generation(DB) == before);
+}
+
 static void test_due_sent(void **state)
 {
     (void)state;
@@ -305,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_refused_rows),
+        cmocka_unit_test(test_nothing_due_changes_nothing),
         cmocka_unit_test(test_due_sent),
         cmocka_unit_test(test_retry_and_give_up),
         cmocka_unit_test(test_message),
