@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/date.h"
+#include "domain/assessment.h"
 #include "mail/sender.h"
 #include "pages/pages.h"
 #include "pages/portfolio.h"
@@ -275,8 +276,7 @@ static json_t *page_vm(pv_req *r, feedback_load *l, const char *body, json_t *er
     bool assessed = json_is_object(a);
     json_object_set_new(vm, "assessed", json_boolean(assessed));
     if (assessed)
-        json_object_set_new(a, "outcome_label", json_string(feedback_outcome_label(
-                                                    r->app->i18n, r->lang, str(a, "outcome"))));
+        json_object_set_new(a, "outcome_label", json_string(T(r, assessment_outcome_label(str(a, "outcome")))));
     const char *email = str(contact, "email");
     bool consent = json_integer_value(json_object_get(contact, "consent")) != 0;
     json_object_set_new(vm, "email_to", email && consent ? json_string(email) : json_null());
@@ -470,8 +470,7 @@ static json_t *templates_vm(pv_req *r, json_t *failed, json_t *errors)
         json_array_append_new(groups, json_pack("{s:s, s:s, s:s, s:o}", "anchor", group,
                                                 "outcome", outcome_list[o],
                                                 "label",
-                                                feedback_outcome_label(r->app->i18n, r->lang,
-                                                                       outcome_list[o]),
+                                                T(r, assessment_outcome_label(outcome_list[o])),
                                                 "templates", items));
     }
     json_decref(rows);

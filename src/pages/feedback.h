@@ -29,7 +29,8 @@ int page_feedback_templates_save(pv_req *r, json_t **vm);
 int feedback_render(const char *tpl, json_t *values, char **out, char *err,
                     size_t err_size) PV_NODISCARD;
 
-/* The label of an outcome ("tatt til følge" …) in lang. */
+/* An outcome in lang as it reads inside a sentence of feedback, in lower case ("tatt til
+ * følge" …); headings and labels use assessment_outcome_label. */
 const char *feedback_outcome_label(const i18n *t, const char *lang, const char *outcome);
 
 #endif

@@ -10,12 +10,12 @@
 #include <time.h>
 
 #include "core/date.h"
+#include "domain/assessment.h"
 #include "domain/input.h"
 #include "domain/participation.h"
 #include "http/request.h"
 #include "pages/pages.h"
 #include "pages/participation.h"
-#include "pages/feedback.h"
 #include "pages/staff_inputs.h"
 #include "pages/portfolio.h"
 #include "store/inputs.h"
@@ -676,8 +676,7 @@ int page_receipt(pv_req *r, json_t **vm)
         if (staff_inputs_split_notes(str(fb, "text"), &paras) != 0)
             paras = json_pack("[O]", json_object_get(fb, "text"));
         json_object_set_new(fb, "paragraphs", paras);
-        json_object_set_new(fb, "outcome_label", json_string(feedback_outcome_label(
-                                                     r->app->i18n, r->lang, str(fb, "outcome"))));
+        json_object_set_new(fb, "outcome_label", json_string(T(r, assessment_outcome_label(str(fb, "outcome")))));
     }
     return send_private(r, 200, "receipt", rec);
 }

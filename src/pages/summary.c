@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "domain/assessment.h"
 #include "domain/merknad.h"
 #include "domain/plan.h"
 #include "http/request.h"
@@ -39,19 +40,7 @@ static const char *channel_label(pv_req *r, const char *c)
 
 static const char *outcome_label(pv_req *r, const char *o)
 {
-    static const struct {
-        const char *value, *label;
-    } labels[] = {
-        {"tatt til følge", N_("Tatt til følge")},
-        {"delvis tatt til følge", N_("Delvis tatt til følge")},
-        {"ikke tatt til følge", N_("Ikke tatt til følge")},
-        {"utenfor mandat", N_("Utenfor mandat")},
-        {"allerede ivaretatt", N_("Allerede ivaretatt")},
-    };
-    for (size_t i = 0; o && i < PV_ARRAY_LEN(labels); i++)
-        if (strcmp(labels[i].value, o) == 0)
-            return T(r, labels[i].label);
-    return o ? o : T(r, "Ikke vurdert");
+    return o ? T(r, assessment_outcome_label(o)) : T(r, "Ikke vurdert");
 }
 
 static const char *sender_label(pv_req *r, const char *s)
