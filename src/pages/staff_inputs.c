@@ -217,6 +217,8 @@ static json_t *input_view(pv_req *r, json_t *in, const char *inputs_url)
     json_object_set_new(v, "moderate_url", json_string(text));
     snprintf(text, sizeof text, "%s/%lld/vurdering", inputs_url, (long long)id);
     json_object_set_new(v, "assessment_url", json_string(text));
+    snprintf(text, sizeof text, "%s/%lld/tilbakemelding", inputs_url, (long long)id);
+    json_object_set_new(v, "feedback_url", json_string(text));
     const char *outcome = str(in, "outcome");
     json_object_set_new(v, "outcome_label",
                         outcome ? json_string(T(r, assessment_outcome_label(outcome))) : json_null());

@@ -25,8 +25,13 @@ static const char SQL_DUE[] =
 static const char SQL_BY_EMAIL[] =
     "SELECT c.id, c.input_id FROM contact c WHERE lower(c.email) = lower(?1) ORDER BY c.id"
     " LIMIT ?2";
+/* The address goes; a message not yet sent can no longer be, so it is given up. */
 static const char SQL_OUTBOX_FORGET[] =
-    "UPDATE outbox SET to_address = NULL WHERE to_address IS NOT NULL AND feedback_id IN"
+    "UPDATE outbox SET to_address = NULL,"
+    " given_up_at = CASE WHEN sent_at IS NULL THEN coalesce(given_up_at, unixepoch()) END,"
+    " last_error = CASE WHEN sent_at IS NULL AND given_up_at IS NULL"
+    "  THEN 'the contact data were erased' ELSE last_error END"
+    " WHERE to_address IS NOT NULL AND feedback_id IN"
     " (SELECT id FROM feedback WHERE input_id = ?1)";
 static const char SQL_CONTACT_DELETE[] = "DELETE FROM contact WHERE id = ?1";
 
