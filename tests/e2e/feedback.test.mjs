@@ -286,7 +286,7 @@ test('the receipt shows the newest feedback, its outcome and day', T, async () =
     const res = await open(server, page, `/kvittering/${state.first.code}`);
     await judge(page, 'receipt with feedback', res);
     assert.match(await page.locator('.feedback-text').innerText(), /Helsing Rita i plan\./);
-    assert.match(await page.locator('.feedback-outcome').innerText(), /delvis tatt til følge/);
+    assert.match(await page.locator('.feedback-outcome').innerText(), /Delvis tatt til følge/);
   });
   const api = await (await fetch(`${server.url}/api/v1/receipts/${state.first.code}`, { signal: AbortSignal.timeout(WAIT) })).json();
   assert.match(api.feedback.text, /Helsing Rita i plan\./);
