@@ -40,6 +40,13 @@ static const char SQL_TEMPLATE_PUT[] =
 static const char SQL_INSERT[] =
     "INSERT INTO feedback (input_id, assessment_id, language, body, written_by, written_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_PENDING[] =
+    "SELECT i.id FROM input i WHERE i.process_id = ?1 AND i.assessment_id IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.input_id = i.id"
+    " AND f.assessment_id = i.assessment_id) ORDER BY i.received_at, i.id LIMIT ?2";
+static const char SQL_GIVEN[] =
+    "SELECT 1 FROM input i JOIN feedback f ON f.input_id = i.id"
+    " AND f.assessment_id = i.assessment_id WHERE i.id = ?1";
 static const char SQL_STATUS[] = "UPDATE input SET status = 'tilbakemeldt' WHERE id = ?1";
 
 static const char *const outcomes[] = {"tatt til følge", "delvis tatt til følge",
@@ -256,14 +263,13 @@ static int create_in_tx(store *s, const actor *who, const feedback_new *f, json_
     return rc ? PV_EDB : PV_OK;
 }
 
-int store_feedback_create(store *s, const actor *who, const feedback_new *f, int64_t now,
-                          int64_t *feedback_id, int64_t *outbox_id)
+/* Checks f and stores it within the caller's transaction. */
+static int create_one(store *s, const actor *who, const feedback_new *f, int64_t now,
+                      int64_t *feedback_id, int64_t *outbox_id)
 {
     if (!in(languages, 3, f->language) || !text_ok(f->body, FEEDBACK_BODY_MAX) ||
         !text_ok(f->subject, OUTBOX_SUBJECT_MAX) || strpbrk(f->subject, "\r\n"))
         return PV_EINVAL;
-    if (store_begin(s) != 0)
-        return PV_EDB;
     json_t *ctx = NULL;
     int rc = store_feedback_context(s, f->process_id, f->input_id, &ctx);
     if (rc == 0 && !json_is_object(json_object_get(ctx, "assessment")))
@@ -271,9 +277,71 @@ int store_feedback_create(store *s, const actor *who, const feedback_new *f, int
     if (rc == 0)
         rc = create_in_tx(s, who, f, ctx, now, feedback_id, outbox_id);
     json_decref(ctx);
+    return rc;
+}
+
+int store_feedback_create(store *s, const actor *who, const feedback_new *f, int64_t now,
+                          int64_t *feedback_id, int64_t *outbox_id)
+{
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    int rc = create_one(s, who, f, now, feedback_id, outbox_id);
     if (rc == 0 && store_commit(s) == 0)
         return PV_OK;
     store_rollback(s);
+    return rc ? rc : PV_EDB;
+}
+
+int store_feedback_pending(store *s, const char *process_id, json_t **out)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_PENDING);
+    if (!st)
+        return PV_EDB;
+    store_bind_text(st, 1, process_id);
+    sqlite3_bind_int(st, 2, FEEDBACK_BULK_MAX);
+    json_t *ids = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(ids);
+        return PV_EDB;
+    }
+    *out = ids;
+    return PV_OK;
+}
+
+int store_feedback_create_many(store *s, const actor *who, const feedback_new *fs, size_t n,
+                               int64_t now, size_t *emails, size_t *failed)
+{
+    *emails = 0;
+    *failed = 0;
+    if (n > FEEDBACK_BULK_MAX)
+        return PV_EINVAL;
+    if (store_begin(s) != 0)
+        return PV_EDB;
+    sqlite3_stmt *given = store_prepare(s, SQL_GIVEN);
+    int rc = given ? PV_OK : PV_EDB;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        *failed = i;
+        sqlite3_bind_int64(given, 1, fs[i].input_id);
+        int step = sqlite3_step(given);
+        sqlite3_reset(given);
+        if (step == SQLITE_ROW)
+            rc = PV_ECONFLICT; /* already has feedback on its current assessment */
+        else if (step != SQLITE_DONE)
+            rc = PV_EDB;
+        int64_t fid = 0, oid = 0;
+        if (rc == 0)
+            rc = create_one(s, who, &fs[i], now, &fid, &oid);
+        if (rc == 0 && oid > 0)
+            (*emails)++;
+    }
+    if (rc == 0 && store_commit(s) == 0)
+        return PV_OK;
+    store_rollback(s);
+    *emails = 0;
     return rc ? rc : PV_EDB;
 }
 

@@ -55,6 +55,21 @@ typedef struct feedback_new {
 int store_feedback_create(store *s, const actor *who, const feedback_new *f, int64_t now,
                           int64_t *feedback_id, int64_t *outbox_id) PV_NODISCARD;
 
+/* The most inputs one bulk feedback covers (store_feedback_pending lists no more). */
+#define FEEDBACK_BULK_MAX 500
+
+/* The ids of the inputs of process_id that are assessed and have no feedback on their
+ * current assessment (none at all, or only on an older one), oldest first, at most
+ * FEEDBACK_BULK_MAX: [id]. */
+int store_feedback_pending(store *s, const char *process_id, json_t **out) PV_NODISCARD;
+
+/* Saves the n feedbacks fs as store_feedback_create does each, all in one transaction, and
+ * counts the queued e-mails into *emails. PV_ECONFLICT also when an input already has
+ * feedback on its current assessment (someone sent it meanwhile); *failed is the index of
+ * the feedback that was refused. Nothing is stored unless it returns 0. */
+int store_feedback_create_many(store *s, const actor *who, const feedback_new *fs, size_t n,
+                               int64_t now, size_t *emails, size_t *failed) PV_NODISCARD;
+
 /* The newest feedback of an input for its sender: {text, language, written_at, outcome},
  * or json null. */
 int store_feedback_latest(store *s, int64_t input_id, json_t **out) PV_NODISCARD;

@@ -1,7 +1,7 @@
 /* Unit tests for feedback to senders: refused before the input is assessed; saved with the
  * input's status, the e-mail (only with an address and consent) and the audit event in one
  * transaction; the receipt shows the newest; templates by outcome and language with the
- * bokmål fallback; rendering the placeholders without HTML escaping; editing templates.
+ * bokmål fallback; feedback to many in one transaction; rendering the placeholders without HTML escaping; editing templates.
  * Layer: tests (store, pages). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,6 +179,81 @@ static void test_no_email_without_consent(void **state)
     assert_int_equal(count("SELECT count(*) FROM outbox WHERE to_address = 'per@example.no'"), 0);
 }
 
+/* ---- to many at once ------------------------------------------------------------------- */
+
+static bool has_id(json_t *ids, int64_t id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) if (json_integer_value(v) == id) return true;
+    return false;
+}
+
+static void test_bulk(void **state)
+{
+    (void)state;
+    char code[RECEIPT_CODE_CHARS + 1];
+    int64_t mail = submit("Bulk: svar meg på e-post.", "nn", "bulk@example.no", true, code);
+    int64_t plain = submit("Bulk: uten e-post.", "en", NULL, false, code);
+    int64_t open = submit("Bulk: ikke vurdert.", "nb", NULL, false, code);
+    int64_t done = submit("Bulk: har fått svar.", "nb", NULL, false, code);
+    assess(mail, "tatt til følge", "Vi gjør det.");
+    assess(plain, "utenfor mandat", NULL);
+    assess(done, "allerede ivaretatt", NULL);
+    int64_t fid = 0, oid = 0;
+    assert_int_equal(create(done, "apen", "Takk.", &fid, &oid), PV_OK);
+    json_t *ids = NULL;
+    assert_int_equal(store_feedback_pending(DB, "apen", &ids), PV_OK);
+    assert_true(has_id(ids, mail) && has_id(ids, plain));
+    assert_false(has_id(ids, open) || has_id(ids, done));
+    json_decref(ids);
+
+    /* One not assessed among them: nothing at all is stored, and the index says which. */
+    int64_t before = count("SELECT (SELECT count(*) FROM feedback) + (SELECT count(*) FROM outbox)"
+                           " + (SELECT count(*) FROM audit_event)");
+    feedback_new bad[2] = {{"apen", plain, "en", "Thanks.", "Svar"},
+                           {"apen", open, "nb", "Takk.", "Svar"}};
+    size_t emails = 9, failed = 9;
+    assert_int_equal(store_feedback_create_many(DB, &WHO, bad, 2, NOW, &emails, &failed),
+                     PV_ECONFLICT);
+    assert_int_equal(failed, 1);
+    assert_int_equal(emails, 0);
+    assert_int_equal(count("SELECT (SELECT count(*) FROM feedback) + (SELECT count(*) FROM outbox)"
+                           " + (SELECT count(*) FROM audit_event)"), before);
+
+    /* Both in one go: two feedbacks, two statuses, one e-mail (only one gave consent), two
+     * audit events. */
+    feedback_new fs[2] = {{"apen", mail, "nn", "Takk, vi gjer det.", "Svar"},
+                          {"apen", plain, "en", "Thanks, outside our mandate.", "Answer"}};
+    assert_int_equal(store_feedback_create_many(DB, &WHO, fs, 2, NOW, &emails, &failed), PV_OK);
+    assert_int_equal(emails, 1);
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM input WHERE id IN (%lld, %lld)"
+             " AND status = 'tilbakemeldt'", (long long)mail, (long long)plain);
+    assert_int_equal(count(sql), 2);
+    assert_int_equal(count("SELECT count(*) FROM outbox WHERE to_address = 'bulk@example.no'"), 1);
+    assert_int_equal(count("SELECT (SELECT count(*) FROM feedback) + (SELECT count(*) FROM outbox)"
+                           " + (SELECT count(*) FROM audit_event)"), before + 2 + 1 + 2);
+    assert_int_equal(store_feedback_pending(DB, "apen", &ids), PV_OK);
+    assert_false(has_id(ids, mail) || has_id(ids, plain));
+    json_decref(ids);
+
+    /* Sent twice (two staff pressing at once): the second is refused, nothing is sent again. */
+    assert_int_equal(store_feedback_create_many(DB, &WHO, fs, 1, NOW, &emails, &failed),
+                     PV_ECONFLICT);
+    assert_int_equal(count("SELECT count(*) FROM outbox WHERE to_address = 'bulk@example.no'"), 1);
+
+    /* A revised assessment makes it pending again. */
+    assess(mail, "delvis tatt til følge", "Bare delvis.");
+    assert_int_equal(store_feedback_pending(DB, "apen", &ids), PV_OK);
+    assert_true(has_id(ids, mail));
+    assert_false(has_id(ids, plain));
+    json_decref(ids);
+    assert_int_equal(store_feedback_pending(DB, "annen", &ids), PV_OK);
+    assert_false(has_id(ids, mail));
+    json_decref(ids);
+}
+
 /* ---- templates ------------------------------------------------------------------------- */
 
 static void test_templates_and_fallback(void **state)
@@ -304,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_refused_before_assessment),
         cmocka_unit_test(test_saved_with_email),
         cmocka_unit_test(test_no_email_without_consent),
+        cmocka_unit_test(test_bulk),
         cmocka_unit_test(test_templates_and_fallback),
         cmocka_unit_test(test_render),
     };
