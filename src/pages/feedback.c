@@ -1,5 +1,6 @@
 /* Feedback to senders: the page that writes it from the template of the input's outcome,
- * the JSON API that does the same, and the page where staff edit the templates. Templates
+ * the JSON API that does the same, the page that sends it to every sender of a process
+ * still waiting at once, and the page where staff edit the templates. Templates
  * are plain text with a few Mustache placeholders (pages/feedback.h), rendered by our own
  * renderer (web/mustache.h) after every tag was checked against the list.
  * Layer: pages. Contact data (the address an e-mail goes to) appear on staff pages only. */
@@ -424,6 +425,159 @@ int page_api_feedback_create(pv_req *r, json_t **vm)
     json_decref(l.ctx);
     json_decref(in);
     json_decref(errors);
+    return status;
+}
+
+/* ---------------------------------------------------------------- to many at once */
+
+typedef struct bulk {
+    json_t *items;     /* the page's list; owns the strings fs points into */
+    feedback_new *fs;  /* the feedbacks that have a text, in the order of items */
+    size_t n, emails;
+    size_t missing;    /* inputs whose outcome has no template */
+} bulk;
+
+static void bulk_free(bulk *b)
+{
+    json_decref(b->items);
+    free(b->fs);
+}
+
+/* The pending inputs of process r->params[0], each with its text from the template. */
+static int bulk_load(pv_req *r, bulk *b)
+{
+    json_t *ids;
+    int rc = store_feedback_pending(r->w->db, r->params[0], &ids);
+    if (rc != 0)
+        return rc;
+    b->items = json_array();
+    b->fs = calloc(json_array_size(ids) + 1, sizeof *b->fs);
+    if (!b->fs) {
+        json_decref(ids);
+        return PV_ELIMIT;
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        feedback_load l = {.input_id = json_integer_value(v)};
+        rc = store_feedback_context(r->w->db, r->params[0], l.input_id, &l.ctx);
+        if (rc != 0)
+            break;
+        json_t *input = json_object_get(l.ctx, "input"), *a = json_object_get(l.ctx, "assessment");
+        json_t *contact = json_object_get(l.ctx, "contact");
+        l.lang = language_of(input);
+        char url[300];
+        snprintf(url, sizeof url, "/arbeid/prosesser/%s/innspill/%lld/tilbakemelding",
+                 r->params[0], (long long)l.input_id);
+        const char *email = str(contact, "email");
+        bool mail = email && *email && json_integer_value(json_object_get(contact, "consent"));
+        json_t *item = json_pack("{s:I, s:O, s:s, s:s, s:s, s:b}", "id",
+                                 (json_int_t)l.input_id, "text", json_object_get(input, "text"),
+                                 "language_label", language_label(r, l.lang), "outcome_label",
+                                 T(r, assessment_outcome_label(str(a, "outcome"))),
+                                 "feedback_url", url, "email", mail);
+        char *subject = NULL, *text = NULL;
+        bool fallback = false;
+        if (from_template(r, &l, &subject, &text, &fallback) == 0) {
+            json_t *paras = NULL;
+            if (staff_inputs_split_notes(text, &paras) != 0)
+                paras = json_pack("[s]", text);
+            json_object_set_new(item, "subject", json_string(subject));
+            json_object_set_new(item, "body", json_string(text));
+            json_object_set_new(item, "paragraphs", paras);
+            json_object_set_new(item, "template_fallback", json_boolean(fallback));
+            b->fs[b->n++] = (feedback_new){r->params[0], l.input_id, fallback ? "nb" : l.lang,
+                                           str(item, "body"), str(item, "subject")};
+            b->emails += mail;
+        } else {
+            json_object_set_new(item, "no_template", json_true());
+            b->missing++;
+        }
+        free(subject);
+        free(text);
+        json_array_append_new(b->items, item);
+        json_decref(l.ctx);
+    }
+    json_decref(ids);
+    return rc;
+}
+
+static json_t *bulk_vm(pv_req *r, json_t *head, bulk *b)
+{
+    char url[240];
+    snprintf(url, sizeof url, "/arbeid/prosesser/%s/tilbakemelding", r->params[0]);
+    json_t *vm = json_pack("{s:o, s:s, s:O, s:I, s:I, s:I, s:b, s:b}", "process", head, "url",
+                           url, "items", b->items, "count", (json_int_t)b->n, "emails",
+                           (json_int_t)b->emails, "missing", (json_int_t)b->missing, "one",
+                           b->n == 1, "relay", mail_relay_configured());
+    json_object_set_new(vm, "has_items", json_boolean(json_array_size(b->items) > 0));
+    json_object_set_new(vm, "can_send", json_boolean(b->n > 0));
+    if (b->missing == 0)
+        json_object_set_new(vm, "missing", json_null()); /* 0 would count as true */
+    json_object_set_new(vm, "full", json_boolean(json_array_size(b->items) >= FEEDBACK_BULK_MAX));
+    const char *sent = url_query_get(&r->query, "sendt");
+    long n_sent = 0;
+    if (sent && pv_parse_long(sent, 1, FEEDBACK_BULK_MAX, &n_sent) != 0)
+        n_sent = 0;
+    json_object_set_new(vm, "sent", n_sent ? json_integer(n_sent) : json_null());
+    return vm;
+}
+
+int page_staff_feedback_bulk(pv_req *r, json_t **vm)
+{
+    int status = 0;
+    json_t *head = process_head(r, r->params[0], &status);
+    if (!head)
+        return status;
+    bulk b = {0};
+    int rc = bulk_load(r, &b);
+    if (rc != 0) {
+        json_decref(head);
+        bulk_free(&b);
+        return portfolio_status(rc);
+    }
+    *vm = bulk_vm(r, head, &b);
+    bulk_free(&b);
+    return 200;
+}
+
+int page_staff_feedback_bulk_save(pv_req *r, json_t **vm)
+{
+    int status = 0;
+    json_t *head = process_head(r, r->params[0], &status);
+    if (!head)
+        return status;
+    bulk b = {0};
+    int rc = bulk_load(r, &b);
+    size_t emails = 0, failed = 0;
+    if (rc == 0 && b.n > 0) {
+        actor who = portfolio_actor(r);
+        rc = store_feedback_create_many(r->w->db, &who, b.fs, b.n, time(NULL), &emails, &failed);
+    }
+    if (rc == 0 && b.n > 0) {
+        char url[300];
+        snprintf(url, sizeof url, "/arbeid/prosesser/%s/tilbakemelding?sendt=%zu", r->params[0],
+                 b.n);
+        json_decref(head);
+        status = portfolio_redirect(r, vm, url);
+    } else if (rc == 0 || rc == PV_ECONFLICT) {
+        /* nothing to send, or someone sent some meanwhile: show the list as it is now */
+        bulk_free(&b);
+        b = (bulk){0};
+        rc = bulk_load(r, &b);
+        if (rc == 0) {
+            *vm = bulk_vm(r, head, &b);
+            json_object_set_new(*vm, "conflict", json_true());
+            status = 409;
+        } else {
+            json_decref(head);
+            status = portfolio_status(rc);
+        }
+    } else {
+        json_decref(head);
+        status = portfolio_status(rc);
+    }
+    bulk_free(&b);
     return status;
 }
 

@@ -15,6 +15,12 @@ int page_staff_feedback_save(pv_req *r, json_t **vm);
 /* POST /api/v1/processes/{slug}/inputs/{id}/feedback: {body?} → 201 (body left out: the
  * template's text). */
 int page_api_feedback_create(pv_req *r, json_t **vm);
+/* GET/POST /arbeid/prosesser/{slug}/tilbakemelding: the assessed inputs of the process that
+ * have no feedback on their current assessment, each with the text its template gives in
+ * the sender's language; the POST saves them all from the templates in one transaction
+ * (store_feedback_create_many). */
+int page_staff_feedback_bulk(pv_req *r, json_t **vm);
+int page_staff_feedback_bulk_save(pv_req *r, json_t **vm);
 /* GET/POST /arbeid/tilbakemeldingsmaler: the templates, one form each. */
 int page_feedback_templates(pv_req *r, json_t **vm);
 int page_feedback_templates_save(pv_req *r, json_t **vm);
