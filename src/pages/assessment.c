@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/date.h"
 #include "core/utf8.h"
 #include "domain/assessment.h"
 #include "domain/plan.h"
@@ -20,7 +19,6 @@
 #include "pages/staff_inputs.h"
 #include "store/assessments.h"
 #include "store/inputs_staff.h"
-#include "store/processes.h"
 #include "web/session.h"
 
 static const char *str(json_t *o, const char *key)
@@ -44,41 +42,7 @@ static const char *field_label(pv_req *r, const char *field)
     return field;
 }
 
-/* The local day of a moment as "YYYY-MM-DD". */
-static json_t *day_text(json_t *t)
-{
-    if (!json_is_integer(t))
-        return json_null();
-    char day[11];
-    pv_date_format(pv_date_of(json_integer_value(t)), day);
-    return json_string(day);
-}
-
 /* ---------------------------------------------------------------- the process and inputs */
-
-/* The process {slug}: {id, title, url, inputs_url, group_url} in *head, the record in *rec.
- * Returns 0, 404 or 500. */
-static int load_process(pv_req *r, json_t **head, json_t **rec)
-{
-    const char *id = r->params[0];
-    if (!plan_id_valid(id))
-        return 404;
-    json_t *p;
-    int rc = store_process_get(r->w->db, id, &p);
-    if (rc != 0)
-        return rc == PV_ENOTFOUND ? 404 : 500;
-    char url[240];
-    json_t *h = json_pack("{s:s, s:O}", "id", id, "title", json_object_get(p, "title"));
-    snprintf(url, sizeof url, "/arbeid/prosesser/%s", id);
-    json_object_set_new(h, "url", json_string(url));
-    snprintf(url, sizeof url, "/arbeid/prosesser/%s/innspill", id);
-    json_object_set_new(h, "inputs_url", json_string(url));
-    snprintf(url, sizeof url, "/arbeid/prosesser/%s/vurdering", id);
-    json_object_set_new(h, "group_url", json_string(url));
-    *head = h;
-    *rec = p;
-    return 0;
-}
 
 /* An input row (store/inputs_staff.h) as the page shows it. */
 static json_t *input_view(pv_req *r, json_t *row, const char *process_id)
@@ -102,7 +66,7 @@ static json_t *input_view(pv_req *r, json_t *row, const char *process_id)
                         str(row, "outcome")
                             ? json_string(T(r, assessment_outcome_label(str(row, "outcome"))))
                             : json_null());
-    json_object_set_new(v, "received_on", day_text(json_object_get(row, "received_at")));
+    json_object_set_new(v, "received_on", page_day(json_object_get(row, "received_at")));
     json_object_set_new(v, "has_themes",
                         json_boolean(json_array_size(json_object_get(row, "themes")) > 0));
     return v;
@@ -116,7 +80,7 @@ static json_t *assessment_view(pv_req *r, json_t *a)
     json_t *v = json_deep_copy(a);
     json_object_set_new(v, "outcome_label",
                         json_string(T(r, assessment_outcome_label(str(a, "outcome")))));
-    json_object_set_new(v, "assessed_on", day_text(json_object_get(a, "assessed_at")));
+    json_object_set_new(v, "assessed_on", page_day(json_object_get(a, "assessed_at")));
     json_object_set_new(v, "group", json_boolean(json_array_size(json_object_get(a, "input_ids")) > 1));
     json_object_set_new(v, "has_themes",
                         json_boolean(json_array_size(json_object_get(a, "themes")) > 0));
@@ -393,7 +357,7 @@ static int page_vm(pv_req *r, assess_page *p, json_t *values, json_t *errors, js
 static int page_load(pv_req *r, bool group, const url_query *q, assess_page *p)
 {
     *p = (assess_page){.group = group};
-    int status = load_process(r, &p->head, &p->rec);
+    int status = staff_inputs_process(r, &p->head, &p->rec);
     if (status != 0)
         return status;
     if (group) {

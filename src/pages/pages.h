@@ -50,5 +50,7 @@ json_t *page_indicator_view(pv_req *r, json_t *indicator);
 void page_audit_event_labels(pv_req *r, json_t *event);
 /* Formats a Unix time as "2026-11-23 14:05" in the municipality's time zone. */
 void page_format_time(int64_t t, char *out, size_t size);
+/* The local day of a Unix time (a JSON integer) as "YYYY-MM-DD", or null. */
+json_t *page_day(json_t *t);
 
 #endif

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/date.h"
 #include "domain/auth.h"
 #include "domain/plan.h"
 #include "pages/pages.h"
@@ -86,6 +87,15 @@ void page_format_time(int64_t t, char *out, size_t size)
     struct tm tm;
     if (!localtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
         snprintf(out, size, "%lld", (long long)t);
+}
+
+json_t *page_day(json_t *t)
+{
+    if (!json_is_integer(t))
+        return json_null();
+    char day[11];
+    pv_date_format(pv_date_of(json_integer_value(t)), day);
+    return json_string(day);
 }
 
 /* A value of the audit trail as one line of text: null as «–». */

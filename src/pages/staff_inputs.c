@@ -129,21 +129,9 @@ static const char *field_label(pv_req *r, const char *field)
     return field;
 }
 
-/* The local day of a moment as "YYYY-MM-DD". */
-static json_t *day_text(json_t *t)
-{
-    if (!json_is_integer(t))
-        return json_null();
-    char day[11];
-    pv_date_format(pv_date_of(json_integer_value(t)), day);
-    return json_string(day);
-}
-
 /* ---------------------------------------------------------------- the process */
 
-/* The process {slug}: its head for the pages, and the record (themes, areas) in *rec.
- * Returns 0, 404 or 500. */
-static int load_process(pv_req *r, json_t **head, json_t **rec)
+int staff_inputs_process(pv_req *r, json_t **head, json_t **rec)
 {
     const char *id = r->params[0];
     if (!plan_id_valid(id))
@@ -227,7 +215,7 @@ static json_t *input_view(pv_req *r, json_t *in, const char *inputs_url)
     json_object_set_new(v, "sender_label", json_string(sender_label(r, str(in, "sender_type"))));
     json_object_set_new(v, "moderation_label", json_string(moderation_label(r, mod)));
     json_object_set_new(v, "status_label", json_string(input_status_label(r, str(in, "status"))));
-    json_object_set_new(v, "received_on", day_text(json_object_get(in, "received_at")));
+    json_object_set_new(v, "received_on", page_day(json_object_get(in, "received_at")));
     json_object_set_new(v, "has_themes", json_boolean(json_array_size(json_object_get(in, "themes")) > 0));
     json_t *actions = json_array();
     if (strcmp(mod, "publisert") != 0)
@@ -282,7 +270,7 @@ static json_t *inbox_options(pv_req *r, json_t *rec, const staff_input_filter *f
 int page_staff_inputs(pv_req *r, json_t **vm)
 {
     json_t *head, *rec;
-    int status = load_process(r, &head, &rec);
+    int status = staff_inputs_process(r, &head, &rec);
     if (status != 0)
         return status;
     staff_input_filter f = {query_choice(r, "kanal", input_channels),
@@ -560,7 +548,7 @@ static json_t *form_vm(pv_req *r, json_t *head, json_t *rec, form_state *fs)
 int page_staff_input_new(pv_req *r, json_t **vm)
 {
     json_t *head, *rec;
-    int status = load_process(r, &head, &rec);
+    int status = staff_inputs_process(r, &head, &rec);
     if (status != 0)
         return status;
     const char *mode = url_query_get(&r->query, "modus");
@@ -733,7 +721,7 @@ static int create_notes(pv_req *r, json_t *rec, form_state *fs, int64_t received
 int page_staff_input_create(pv_req *r, json_t **vm)
 {
     json_t *head, *rec;
-    int status = load_process(r, &head, &rec);
+    int status = staff_inputs_process(r, &head, &rec);
     if (status != 0)
         return status;
     const char *mode = form(r, "mode"), *action = form(r, "action");

@@ -34,4 +34,9 @@ const char *staff_input_status_label(pv_req *r, const char *status);
  * STAFF_BATCH_MAX (store/inputs_staff.h). */
 int staff_inputs_split_notes(const char *text, json_t **out) PV_NODISCARD;
 
+/* The process {slug} (params[0]) for the staff's input pages: *head {id, title,
+ * publish_at_once, url, inputs_url, new_url, notes_url, public_url, group_url, merknad_url},
+ * and the record (themes, areas …) in *rec. Returns 0, 404 or 500. */
+int staff_inputs_process(pv_req *r, json_t **head, json_t **rec);
+
 #endif

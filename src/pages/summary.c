@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/date.h"
 #include "domain/assessment.h"
 #include "domain/merknad.h"
 #include "domain/plan.h"
 #include "http/request.h"
+#include "pages/pages.h"
 #include "store/processes.h"
 #include "store/summary.h"
 
@@ -52,15 +52,6 @@ static const char *sender_label(pv_req *r, const char *s)
     if (s && strcmp(s, "råd/utvalg") == 0)
         return T(r, "Råd eller utvalg");
     return T(r, "Privatperson");
-}
-
-static json_t *day_text(json_t *t)
-{
-    if (!json_is_integer(t))
-        return json_null();
-    char day[11];
-    pv_date_format(pv_date_of(json_integer_value(t)), day);
-    return json_string(day);
 }
 
 /* Text as paragraphs split at blank lines. */
@@ -142,7 +133,7 @@ static json_t *public_input(pv_req *r, json_t *in)
                           "channel_label", channel_label(r, str(in, "channel")), "sender_label",
                           sender_label(r, str(in, "sender_type")), "on_behalf_of",
                           json_object_get(in, "on_behalf_of"), "received_on",
-                          day_text(json_object_get(in, "received_at")), "themes",
+                          page_day(json_object_get(in, "received_at")), "themes",
                           json_object_get(in, "themes"), "has_themes",
                           json_array_size(json_object_get(in, "themes")) > 0);
     char anchor[40];
@@ -237,7 +228,7 @@ static json_t *merknad_view(pv_req *r, json_t *g, size_t number)
         paragraphs(str(g, "justification")), "justification", json_object_get(g, "justification"),
         "outcome_label", outcome_label(r, str(g, "outcome")), "not_assessed",
         !json_is_string(json_object_get(g, "outcome")), "received_on",
-        day_text(json_object_get(g, "received_at")), "input_ids", json_object_get(g, "input_ids"));
+        page_day(json_object_get(g, "received_at")), "input_ids", json_object_get(g, "input_ids"));
     json_object_set(v, "outcome", json_object_get(g, "outcome"));
     json_object_set(v, "assessment_id", json_object_get(g, "assessment_id"));
     return v;
