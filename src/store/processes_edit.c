@@ -273,21 +273,38 @@ static void int_text(int64_t id, char out[24])
     snprintf(out, 24, "%lld", (long long)id);
 }
 
-/* The audit event of a row that was added (no before) or changed: TYPE.create or
- * TYPE.update, the row's id as object, and the process it belongs to (NULL: none) among the
- * values so that the log can be read per process. */
-static int audit_saved_row(store *s, const actor *who, int64_t now, const char *type,
-                           const char *process_id, int64_t id, json_t *before, json_t *after)
+/* Reads a row of a process (process_id NULL for rows of no process, such as venues). */
+typedef int (*row_read_fn)(store *s, const char *process_id, int64_t id, json_t **out);
+
+/* Ends the save of a row after its INSERT or UPDATE (rc): the row's id (id, or the new one),
+ * its audit event TYPE.create or TYPE.update with the row as it was (before, or NULL) and as
+ * it is now, with the process it belongs to among the values so the log reads per process,
+ * and the end of the transaction. Writes the id into id_out (may be NULL). */
+static int finish_saved_row(store *s, int rc, const actor *who, int64_t now, const char *type,
+                            const char *process_id, int64_t id, row_read_fn read,
+                            json_t *before, int64_t *id_out)
 {
-    char oid[24], action[48];
-    int_text(id, oid);
-    snprintf(action, sizeof action, "%s.%s", type, before ? "update" : "create");
-    if (process_id) {
-        json_object_set_new(after, "process_id", json_string(process_id));
-        if (before)
-            json_object_set_new(before, "process_id", json_string(process_id));
+    json_t *after = NULL;
+    if (rc == 0 && !id)
+        id = sqlite3_last_insert_rowid(store_handle(s));
+    if (rc == 0)
+        rc = read(s, process_id, id, &after);
+    if (rc == 0) {
+        char oid[24], action[48];
+        int_text(id, oid);
+        snprintf(action, sizeof action, "%s.%s", type, before ? "update" : "create");
+        if (process_id) {
+            json_object_set_new(after, "process_id", json_string(process_id));
+            if (before)
+                json_object_set_new(before, "process_id", json_string(process_id));
+        }
+        rc = audit_diff(s, who, now, action, type, oid, before, after);
     }
-    return audit_diff(s, who, now, action, type, oid, before, after);
+    rc = store_edit_finish(s, rc);
+    if (rc == 0 && id_out)
+        *id_out = id;
+    json_decref(after);
+    return rc;
 }
 
 /* Runs fields_check on input, skipping the keys whose rule kind is only a placeholder. */
@@ -806,7 +823,7 @@ int store_stakeholder_save(store *s, const actor *who, int64_t now, const char *
         json_decref(in);
         return PV_EDB;
     }
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     json_t *rec = json_pack("{s:n, s:n, s:n, s:n, s:b}", "name", "interest", "influence",
                             "how_reached", "reached", 0);
     int rc = store_edit_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
@@ -822,18 +839,8 @@ int store_stakeholder_save(store *s, const actor *who, int64_t now, const char *
             store_edit_bind(st, i + 2, json_object_get(rec, holder_names[i]));
         rc = store_edit_step(st);
     }
-    int64_t id = stakeholder_id;
-    if (rc == 0 && !id)
-        id = sqlite3_last_insert_rowid(store_handle(s));
-    if (rc == 0)
-        rc = holder_read(s, process_id, id, &after);
-    if (rc == 0)
-        rc = audit_saved_row(s, who, now, "stakeholder", process_id, id, before, after);
-    rc = store_edit_finish(s, rc);
-    if (rc == 0 && id_out)
-        *id_out = id;
+    rc = finish_saved_row(s, rc, who, now, "stakeholder", process_id, stakeholder_id, holder_read, before, id_out);
     json_decref(before);
-    json_decref(after);
     json_decref(rec);
     json_decref(in);
     return rc;
@@ -841,7 +848,7 @@ int store_stakeholder_save(store *s, const actor *who, int64_t now, const char *
 
 /* Deletes row id of the process with sql after reading it with read; audits action. */
 static int delete_part(store *s, const actor *who, int64_t now, const char *process_id,
-                       int64_t id, int (*read)(store *, const char *, int64_t, json_t **),
+                       int64_t id, row_read_fn read,
                        const char *sql, const char *action, const char *type)
 {
     if (store_begin(s) != 0)
@@ -956,7 +963,7 @@ int store_event_save(store *s, const actor *who, int64_t now, const char *proces
         json_decref(in);
         return PV_EDB;
     }
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     json_t *rec = json_pack("{s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n}", "kind", "title", "date",
                             "starts", "ends", "venue_id", "method", "accessibility");
     int rc = store_edit_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
@@ -995,18 +1002,8 @@ int store_event_save(store *s, const actor *who, int64_t now, const char *proces
         }
         rc = store_edit_step(st);
     }
-    int64_t id = event_id;
-    if (rc == 0 && !id)
-        id = sqlite3_last_insert_rowid(store_handle(s));
-    if (rc == 0)
-        rc = event_read(s, process_id, id, &after);
-    if (rc == 0)
-        rc = audit_saved_row(s, who, now, "event", process_id, id, before, after);
-    rc = store_edit_finish(s, rc);
-    if (rc == 0 && id_out)
-        *id_out = id;
+    rc = finish_saved_row(s, rc, who, now, "event", process_id, event_id, event_read, before, id_out);
     json_decref(before);
-    json_decref(after);
     json_decref(rec);
     json_decref(in);
     return rc;
@@ -1227,8 +1224,9 @@ int store_ladder_step_move(store *s, const actor *who, int64_t now, const char *
 static const char *const venue_names[] = {"id", "name", "address", "area", "capacity",
                                           "universal_design", "equipment"};
 
-static int venue_read(store *s, int64_t id, json_t **out)
+static int venue_read(store *s, const char *process_id, int64_t id, json_t **out)
 {
+    (void)process_id; /* venues are shared by every process */
     sqlite3_stmt *st = store_prepare(s, SQL_VENUE);
     if (st)
         sqlite3_bind_int64(st, 1, id);
@@ -1251,10 +1249,10 @@ int store_venue_save(store *s, const actor *who, int64_t now, int64_t venue_id, 
         json_decref(in);
         return PV_EDB;
     }
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     json_t *rec = json_pack("{s:n, s:n, s:n, s:n, s:n, s:n}", "name", "address", "area",
                             "capacity", "universal_design", "equipment");
-    int rc = venue_id ? venue_read(s, venue_id, &before) : PV_OK;
+    int rc = venue_id ? venue_read(s, NULL, venue_id, &before) : PV_OK;
     if (rc == 0 && before)
         json_object_update(rec, before);
     json_object_update(rec, in);
@@ -1269,18 +1267,8 @@ int store_venue_save(store *s, const actor *who, int64_t now, int64_t venue_id, 
         }
         rc = store_edit_step(st);
     }
-    int64_t id = venue_id;
-    if (rc == 0 && !id)
-        id = sqlite3_last_insert_rowid(store_handle(s));
-    if (rc == 0)
-        rc = venue_read(s, id, &after);
-    if (rc == 0)
-        rc = audit_saved_row(s, who, now, "venue", NULL, id, before, after);
-    rc = store_edit_finish(s, rc);
-    if (rc == 0 && id_out)
-        *id_out = id;
+    rc = finish_saved_row(s, rc, who, now, "venue", NULL, venue_id, venue_read, before, id_out);
     json_decref(before);
-    json_decref(after);
     json_decref(rec);
     json_decref(in);
     return rc;
