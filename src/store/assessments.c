@@ -298,19 +298,12 @@ static int collect_column(store *s, const char *sql, int64_t id, const char *con
 int store_assessment_get(store *s, int64_t id, json_t **out)
 {
     sqlite3_stmt *st = store_prepare(s, SQL_GET);
-    if (!st)
-        return PV_EDB;
-    sqlite3_bind_int64(st, 1, id);
-    json_t *rows;
-    int rc = store_collect_rows_json(s, st, get_names, PV_ARRAY_LEN(get_names), 8, &rows);
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    json_t *a;
+    int rc = store_one_row(s, st, get_names, PV_ARRAY_LEN(get_names), 8, &a);
     if (rc != 0)
         return rc;
-    if (json_array_size(rows) == 0) {
-        json_decref(rows);
-        return PV_ENOTFOUND;
-    }
-    json_t *a = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
     static const char *const input_names[] = {"id"};
     static const char *const measure_names[] = {"id", "title"};
     static const char *const area_names[] = {"id", "name"};

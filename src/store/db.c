@@ -250,3 +250,30 @@ int store_collect_rows_json(store *s, sqlite3_stmt *st, const char *const *names
     *out = rows;
     return PV_OK;
 }
+
+int store_one_row(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
+                  size_t first_json, json_t **out)
+{
+    if (!st)
+        return PV_EDB;
+    json_t *rows;
+    int rc = store_collect_rows_json(s, st, names, n, first_json, &rows);
+    if (rc != 0)
+        return rc;
+    if (json_array_size(rows) == 0) {
+        json_decref(rows);
+        return PV_ENOTFOUND;
+    }
+    *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return PV_OK;
+}
+
+int store_row_by_id(store *s, const char *sql, const char *id, const char *const *names,
+                    size_t n, json_t **out)
+{
+    sqlite3_stmt *st = store_prepare(s, sql);
+    if (st)
+        store_bind_text(st, 1, id);
+    return store_one_row(s, st, names, n, n, out);
+}

@@ -48,6 +48,13 @@ int store_collect_rows(store *s, sqlite3_stmt *st, const char *const *names, siz
  * array when NULL). */
 int store_collect_rows_json(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
                             size_t first_json, json_t **out) PV_NODISCARD;
+/* The one row of st (bound; NULL when it could not be prepared: PV_EDB) as with
+ * store_collect_rows_json; PV_ENOTFOUND when there is no row. */
+int store_one_row(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
+                  size_t first_json, json_t **out) PV_NODISCARD;
+/* The one row of sql, its ?1 bound to the text id, with names; PV_ENOTFOUND without a row. */
+int store_row_by_id(store *s, const char *sql, const char *id, const char *const *names,
+                    size_t n, json_t **out) PV_NODISCARD;
 
 /* Binds text or NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *s);

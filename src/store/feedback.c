@@ -76,13 +76,12 @@ static bool text_ok(const char *t, size_t max)
 static int one_row(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
                    json_t **out)
 {
-    json_t *rows;
-    int rc = store_collect_rows(s, st, names, n, &rows);
-    if (rc != 0)
-        return rc;
-    *out = json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : json_null();
-    json_decref(rows);
-    return PV_OK;
+    int rc = store_one_row(s, st, names, n, n, out);
+    if (rc == PV_ENOTFOUND) {
+        *out = json_null();
+        rc = PV_OK;
+    }
+    return rc;
 }
 
 int store_feedback_context(store *s, const char *process_id, int64_t input_id, json_t **out)

@@ -56,26 +56,6 @@ static const char SQL_IND_GOAL_ADD[] =
 
 /* ---------------------------------------------------------------- reading */
 
-static int read_one(store *s, const char *sql, const char *id, const char *const *names,
-                    size_t n, json_t **out)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return PV_EDB;
-    store_bind_text(st, 1, id);
-    json_t *rows;
-    int rc = store_collect_rows(s, st, names, n, &rows);
-    if (rc != 0)
-        return rc;
-    if (json_array_size(rows) == 0) {
-        json_decref(rows);
-        return PV_ENOTFOUND;
-    }
-    *out = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return PV_OK;
-}
-
 static void retired_as_bool(json_t *row)
 {
     json_object_set_new(row, "retired",
@@ -84,7 +64,7 @@ static void retired_as_bool(json_t *row)
 
 int store_goal_record(store *s, const char *id, json_t **out)
 {
-    int rc = read_one(s, SQL_GOAL_RECORD, id, goal_names, PV_ARRAY_LEN(goal_names), out);
+    int rc = store_row_by_id(s, SQL_GOAL_RECORD, id, goal_names, PV_ARRAY_LEN(goal_names), out);
     if (rc == 0)
         retired_as_bool(*out);
     return rc;
@@ -111,7 +91,7 @@ int store_goals_retired(store *s, json_t **out)
 int store_indicator_record(store *s, const char *id, json_t **out)
 {
     json_t *rec, *goals;
-    int rc = read_one(s, SQL_IND_RECORD, id, ind_names, PV_ARRAY_LEN(ind_names), &rec);
+    int rc = store_row_by_id(s, SQL_IND_RECORD, id, ind_names, PV_ARRAY_LEN(ind_names), &rec);
     if (rc != 0)
         return rc;
     if ((rc = store_edit_column(s, SQL_IND_GOALS, id, &goals)) != 0) {

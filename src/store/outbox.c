@@ -189,14 +189,13 @@ int store_outbox_list(store *s, int limit, json_t **out)
 int store_outbox_of_feedback(store *s, int64_t feedback_id, json_t **out)
 {
     sqlite3_stmt *st = store_prepare(s, SQL_OF_FEEDBACK);
-    if (!st)
-        return PV_EDB;
-    sqlite3_bind_int64(st, 1, feedback_id);
-    json_t *rows;
-    int rc = store_collect_rows(s, st, list_names, PV_ARRAY_LEN(list_names), &rows);
-    if (rc != 0)
-        return rc;
-    *out = json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : json_null();
-    json_decref(rows);
-    return PV_OK;
+    if (st)
+        sqlite3_bind_int64(st, 1, feedback_id);
+    int rc = store_one_row(s, st, list_names, PV_ARRAY_LEN(list_names),
+                           PV_ARRAY_LEN(list_names), out);
+    if (rc == PV_ENOTFOUND) {
+        *out = json_null();
+        rc = PV_OK;
+    }
+    return rc;
 }

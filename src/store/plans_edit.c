@@ -198,31 +198,10 @@ static int exec_pair(store *s, const char *sql, const char *a, const char *b)
 
 /* ---------------------------------------------------------------- reading */
 
-/* One row of sql (bound to id) as an object with names; PV_ENOTFOUND without a row. */
-static int read_row(store *s, const char *sql, const char *id, const char *const *names,
-                    size_t n, json_t **out)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return PV_EDB;
-    store_bind_text(st, 1, id);
-    json_t *rows;
-    int rc = store_collect_rows(s, st, names, n, &rows);
-    if (rc != 0)
-        return rc;
-    if (json_array_size(rows) == 0) {
-        json_decref(rows);
-        return PV_ENOTFOUND;
-    }
-    *out = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return PV_OK;
-}
-
 int store_plan_record(store *s, const char *id, json_t **out)
 {
     json_t *rec, *parents = NULL, *goals = NULL;
-    int rc = read_row(s, SQL_RECORD, id, record_names, PV_ARRAY_LEN(record_names), &rec);
+    int rc = store_row_by_id(s, SQL_RECORD, id, record_names, PV_ARRAY_LEN(record_names), &rec);
     if (rc != 0)
         return rc;
     if ((rc = store_edit_column(s, SQL_RECORD_PARENTS, id, &parents)) != 0 ||

@@ -224,25 +224,6 @@ static bool int_exists(store *s, const char *sql, int64_t id)
     return found;
 }
 
-/* The one row of st (bound) as an object with names; PV_ENOTFOUND without a row. */
-static int one_row(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
-                   size_t first_json, json_t **out)
-{
-    if (!st)
-        return PV_EDB;
-    json_t *rows;
-    int rc = store_collect_rows_json(s, st, names, n, first_json, &rows);
-    if (rc != 0)
-        return rc;
-    if (json_array_size(rows) == 0) {
-        json_decref(rows);
-        return PV_ENOTFOUND;
-    }
-    *out = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return PV_OK;
-}
-
 static void bind_json_text(sqlite3_stmt *st, int i, json_t *v)
 {
     char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
@@ -806,7 +787,7 @@ static const char *const holder_names[] = {"id", "name", "interest", "influence"
 
 static int holder_read(store *s, const char *process_id, int64_t id, json_t **out)
 {
-    int rc = one_row(s, prepare_id_text(s, SQL_HOLDER, id, process_id), holder_names, 6, 6, out);
+    int rc = store_one_row(s, prepare_id_text(s, SQL_HOLDER, id, process_id), holder_names, 6, 6, out);
     if (rc == 0)
         set_bool(*out, "reached");
     return rc;
@@ -894,7 +875,7 @@ int store_event_record(store *s, const char *process_id, int64_t event_id, json_
     static const char *const names[] = {"id", "kind", "title", "starts_at", "ends_at",
                                         "venue_id", "method", "accessibility"};
     json_t *row;
-    int rc = one_row(s, prepare_id_text(s, SQL_EVENT, event_id, process_id), names, 8, 8, &row);
+    int rc = store_one_row(s, prepare_id_text(s, SQL_EVENT, event_id, process_id), names, 8, 8, &row);
     if (rc != 0)
         return rc;
     json_object_set_new(row, "date", date_of(json_object_get(row, "starts_at")));
@@ -1098,7 +1079,7 @@ static int step_read(store *s, const char *id, json_t **out)
     sqlite3_stmt *st = store_prepare(s, SQL_STEP);
     if (st)
         store_bind_text(st, 1, id);
-    return one_row(s, st, step_names, 5, 4, out);
+    return store_one_row(s, st, step_names, 5, 4, out);
 }
 
 static int64_t step_count(store *s)
@@ -1230,7 +1211,7 @@ static int venue_read(store *s, const char *process_id, int64_t id, json_t **out
     sqlite3_stmt *st = store_prepare(s, SQL_VENUE);
     if (st)
         sqlite3_bind_int64(st, 1, id);
-    return one_row(s, st, venue_names, 7, 7, out);
+    return store_one_row(s, st, venue_names, 7, 7, out);
 }
 
 int store_venue_save(store *s, const actor *who, int64_t now, int64_t venue_id, json_t *input,
