@@ -370,3 +370,33 @@ size_t input_check(json_t *in, const input_context *ctx, json_t *errors)
     check_line(in, "language", INPUT_LANGUAGE_MAX, N_("Ukjent språk."), errors);
     return json_array_size(errors) - before;
 }
+
+static const char *label_of(const char *const pairs[][2], size_t n, const char *value)
+{
+    for (size_t i = 0; value && i < n; i++)
+        if (strcmp(pairs[i][0], value) == 0)
+            return pairs[i][1];
+    return value ? value : "";
+}
+
+const char *input_channel_label(const char *channel)
+{
+    static const char *const labels[][2] = {
+        {"web", N_("Nettskjema")},  {"e-post", N_("E-post")},   {"brev", N_("Brev")},
+        {"telefon", N_("Telefon")}, {"møte", N_("Møte")},       {"workshop", N_("Workshop")},
+        {"råd", N_("Uttalelse fra råd eller utvalg")},          {"sms", N_("SMS")},
+        {"spørreundersøkelse", N_("Spørreundersøkelse")},       {"meld-fra", N_("Meld fra")},
+    };
+    return label_of(labels, PV_ARRAY_LEN(labels), channel);
+}
+
+const char *input_sender_label(const char *sender_type)
+{
+    static const char *const labels[][2] = {
+        {"privatperson", N_("Privatperson")},
+        {"organisasjon", N_("Organisasjon")},
+        {"offentlig myndighet", N_("Offentlig myndighet")},
+        {"råd/utvalg", N_("Råd eller utvalg")},
+    };
+    return label_of(labels, PV_ARRAY_LEN(labels), sender_type);
+}

@@ -58,6 +58,11 @@ extern const char *const input_age_groups[];   /* «under 16» … «80 eller el
 extern const char *const input_sender_types[]; /* privatperson, organisasjon, … */
 extern const char *const input_channels[];     /* web, e-post, brev, telefon, … */
 
+/* The msgid of a channel's or a sender type's label («Brev», «Råd eller utvalg» …): the value
+ * itself when it has none, "" for NULL. Translate it where it is shown. */
+const char *input_channel_label(const char *channel);
+const char *input_sender_label(const char *sender_type);
+
 /* What the rules need to know about the process and the caller. */
 typedef struct input_context {
     json_t *themes;   /* the process's themes (array of strings); NULL or []: no themes */

@@ -12,6 +12,7 @@
 
 #include "core/utf8.h"
 #include "domain/assessment.h"
+#include "domain/input.h"
 #include "domain/plan.h"
 #include "pages/pages.h"
 #include "pages/portfolio.h"
@@ -52,14 +53,11 @@ static json_t *input_view(pv_req *r, json_t *row, const char *process_id)
     snprintf(url, sizeof url, "/arbeid/prosesser/%s/innspill/%lld/vurdering", process_id,
              (long long)json_integer_value(json_object_get(row, "id")));
     json_object_set_new(v, "assessment_url", json_string(url));
-    json_t *paragraphs = NULL;
-    if (staff_inputs_split_notes(str(row, "text") ? str(row, "text") : "", &paragraphs) != 0)
-        paragraphs = json_pack("[O]", json_object_get(row, "text"));
-    json_object_set_new(v, "paragraphs", paragraphs);
+    json_object_set_new(v, "paragraphs", staff_inputs_paragraphs(str(row, "text")));
     json_object_set_new(v, "channel_label",
-                        json_string(staff_input_channel_label(r, str(row, "channel"))));
+                        json_string(T(r, input_channel_label(str(row, "channel")))));
     json_object_set_new(v, "sender_label",
-                        json_string(staff_input_sender_label(r, str(row, "sender_type"))));
+                        json_string(T(r, input_sender_label(str(row, "sender_type")))));
     json_object_set_new(v, "status_label",
                         json_string(staff_input_status_label(r, str(row, "status"))));
     json_object_set_new(v, "outcome_label",

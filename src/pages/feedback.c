@@ -286,10 +286,7 @@ static json_t *page_vm(pv_req *r, feedback_load *l, const char *body, json_t *er
     if (json_is_object(latest)) {
         json_object_set_new(latest, "written_text",
                             day_text(json_object_get(latest, "written_at")));
-        json_t *paras = NULL;
-        if (staff_inputs_split_notes(str(latest, "body"), &paras) != 0)
-            paras = json_pack("[O]", json_object_get(latest, "body"));
-        json_object_set_new(latest, "paragraphs", paras);
+        json_object_set_new(latest, "paragraphs", staff_inputs_paragraphs(str(latest, "body")));
         json_t *mail = NULL;
         if (store_outbox_of_feedback(r->w->db, json_integer_value(json_object_get(latest, "id")),
                                      &mail) == 0 && json_is_object(mail)) {
@@ -479,12 +476,9 @@ static int bulk_load(pv_req *r, bulk *b)
         char *subject = NULL, *text = NULL;
         bool fallback = false;
         if (from_template(r, &l, &subject, &text, &fallback) == 0) {
-            json_t *paras = NULL;
-            if (staff_inputs_split_notes(text, &paras) != 0)
-                paras = json_pack("[s]", text);
             json_object_set_new(item, "subject", json_string(subject));
             json_object_set_new(item, "body", json_string(text));
-            json_object_set_new(item, "paragraphs", paras);
+            json_object_set_new(item, "paragraphs", staff_inputs_paragraphs(text));
             json_object_set_new(item, "template_fallback", json_boolean(fallback));
             b->fs[b->n++] = (feedback_new){r->params[0], l.input_id, fallback ? "nb" : l.lang,
                                            str(item, "body"), str(item, "subject")};

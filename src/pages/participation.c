@@ -672,10 +672,7 @@ int page_receipt(pv_req *r, json_t **vm)
     json_t *fb = json_object_get(rec, "feedback");
     if (json_is_object(fb)) { /* the newest feedback: its day and outcome in r's language */
         json_object_set_new(fb, "written_text", day_text(r, num(fb, "written_at"), true));
-        json_t *paras = NULL;
-        if (staff_inputs_split_notes(str(fb, "text"), &paras) != 0)
-            paras = json_pack("[O]", json_object_get(fb, "text"));
-        json_object_set_new(fb, "paragraphs", paras);
+        json_object_set_new(fb, "paragraphs", staff_inputs_paragraphs(str(fb, "text")));
         json_object_set_new(fb, "outcome_label", json_string(T(r, assessment_outcome_label(str(fb, "outcome")))));
     }
     return send_private(r, 200, "receipt", rec);

@@ -40,44 +40,12 @@ static const char *form(pv_req *r, const char *key)
 
 static const char *channel_label(pv_req *r, const char *c)
 {
-    if (!c)
-        return "";
-    if (strcmp(c, "web") == 0)
-        return T(r, "Nettskjema");
-    if (strcmp(c, "e-post") == 0)
-        return T(r, "E-post");
-    if (strcmp(c, "brev") == 0)
-        return T(r, "Brev");
-    if (strcmp(c, "telefon") == 0)
-        return T(r, "Telefon");
-    if (strcmp(c, "møte") == 0)
-        return T(r, "Møte");
-    if (strcmp(c, "workshop") == 0)
-        return T(r, "Workshop");
-    if (strcmp(c, "råd") == 0)
-        return T(r, "Uttalelse fra råd eller utvalg");
-    if (strcmp(c, "sms") == 0)
-        return T(r, "SMS");
-    if (strcmp(c, "spørreundersøkelse") == 0)
-        return T(r, "Spørreundersøkelse");
-    if (strcmp(c, "meld-fra") == 0)
-        return T(r, "Meld fra");
-    return c;
+    return T(r, input_channel_label(c));
 }
 
 static const char *sender_label(pv_req *r, const char *s)
 {
-    if (!s)
-        return "";
-    if (strcmp(s, "privatperson") == 0)
-        return T(r, "Privatperson");
-    if (strcmp(s, "organisasjon") == 0)
-        return T(r, "Organisasjon");
-    if (strcmp(s, "offentlig myndighet") == 0)
-        return T(r, "Offentlig myndighet");
-    if (strcmp(s, "råd/utvalg") == 0)
-        return T(r, "Råd eller utvalg");
-    return s;
+    return T(r, input_sender_label(s));
 }
 
 static const char *moderation_label(pv_req *r, const char *m)
@@ -184,8 +152,7 @@ static const char *query_choice(pv_req *r, const char *key, const char *const *l
     return v && input_in_list(list, v) ? v : NULL;
 }
 
-/* Text as paragraphs (blank lines between) for display without raw HTML. */
-static json_t *paragraphs(const char *text)
+json_t *staff_inputs_paragraphs(const char *text)
 {
     json_t *out = NULL;
     if (staff_inputs_split_notes(text ? text : "", &out) != 0)
@@ -210,7 +177,7 @@ static json_t *input_view(pv_req *r, json_t *in, const char *inputs_url)
     const char *outcome = str(in, "outcome");
     json_object_set_new(v, "outcome_label",
                         outcome ? json_string(T(r, assessment_outcome_label(outcome))) : json_null());
-    json_object_set_new(v, "paragraphs", paragraphs(str(in, "text")));
+    json_object_set_new(v, "paragraphs", staff_inputs_paragraphs(str(in, "text")));
     json_object_set_new(v, "channel_label", json_string(channel_label(r, str(in, "channel"))));
     json_object_set_new(v, "sender_label", json_string(sender_label(r, str(in, "sender_type"))));
     json_object_set_new(v, "moderation_label", json_string(moderation_label(r, mod)));
@@ -760,16 +727,6 @@ int page_staff_input_create(pv_req *r, json_t **vm)
 }
 
 /* ---------------------------------------------------------------- shared labels */
-
-const char *staff_input_channel_label(pv_req *r, const char *channel)
-{
-    return channel_label(r, channel);
-}
-
-const char *staff_input_sender_label(pv_req *r, const char *sender_type)
-{
-    return sender_label(r, sender_type);
-}
 
 const char *staff_input_status_label(pv_req *r, const char *status)
 {

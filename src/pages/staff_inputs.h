@@ -23,8 +23,6 @@ int page_staff_input_create(pv_req *r, json_t **vm);
 
 /* Labels in r's language of an input's channel, sender type and status (shared with the
  * assessment pages, pages/assessment.c). */
-const char *staff_input_channel_label(pv_req *r, const char *channel);
-const char *staff_input_sender_label(pv_req *r, const char *sender_type);
 const char *staff_input_status_label(pv_req *r, const char *status);
 
 /* Splits a meeting's notes into inputs: one per paragraph, paragraphs separated by one or
@@ -33,6 +31,9 @@ const char *staff_input_status_label(pv_req *r, const char *status);
  * of strings into *out. Returns PV_ELIMIT (out untouched) when there are more than
  * STAFF_BATCH_MAX (store/inputs_staff.h). */
 int staff_inputs_split_notes(const char *text, json_t **out) PV_NODISCARD;
+/* A text as the paragraphs the pages show (split at blank lines, as notes are; the whole text
+ * as one paragraph when it has more than the notes' limit). */
+json_t *staff_inputs_paragraphs(const char *text);
 
 /* The process {slug} (params[0]) for the staff's input pages: *head {id, title,
  * publish_at_once, url, inputs_url, new_url, notes_url, public_url, group_url, merknad_url},

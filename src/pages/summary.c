@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "domain/assessment.h"
+#include "domain/input.h"
 #include "domain/merknad.h"
 #include "domain/plan.h"
 #include "http/request.h"
 #include "pages/pages.h"
+#include "pages/staff_inputs.h"
 #include "store/processes.h"
 #include "store/summary.h"
 
@@ -24,18 +26,7 @@ static const char *str(json_t *o, const char *key)
 
 static const char *channel_label(pv_req *r, const char *c)
 {
-    static const struct {
-        const char *value, *label;
-    } labels[] = {
-        {"web", N_("Nettskjema")},  {"e-post", N_("E-post")},   {"brev", N_("Brev")},
-        {"telefon", N_("Telefon")}, {"møte", N_("Møte")},       {"workshop", N_("Workshop")},
-        {"råd", N_("Uttalelse fra råd eller utvalg")},          {"sms", N_("SMS")},
-        {"spørreundersøkelse", N_("Spørreundersøkelse")},       {"meld-fra", N_("Meld fra")},
-    };
-    for (size_t i = 0; c && i < PV_ARRAY_LEN(labels); i++)
-        if (strcmp(labels[i].value, c) == 0)
-            return T(r, labels[i].label);
-    return c ? c : "";
+    return T(r, input_channel_label(c));
 }
 
 static const char *outcome_label(pv_req *r, const char *o)
@@ -45,32 +36,7 @@ static const char *outcome_label(pv_req *r, const char *o)
 
 static const char *sender_label(pv_req *r, const char *s)
 {
-    if (s && strcmp(s, "organisasjon") == 0)
-        return T(r, "Organisasjon");
-    if (s && strcmp(s, "offentlig myndighet") == 0)
-        return T(r, "Offentlig myndighet");
-    if (s && strcmp(s, "råd/utvalg") == 0)
-        return T(r, "Råd eller utvalg");
-    return T(r, "Privatperson");
-}
-
-/* Text as paragraphs split at blank lines. */
-static json_t *paragraphs(const char *text)
-{
-    json_t *out = json_array();
-    const char *p = text ? text : "";
-    while (*p) {
-        const char *end = strstr(p, "\n\n");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
-            n--;
-        if (n)
-            json_array_append_new(out, json_stringn(p, n));
-        p += end ? (size_t)(end - p) + 2 : strlen(p);
-        while (*p == '\n' || *p == '\r')
-            p++;
-    }
-    return out;
+    return T(r, input_sender_label(s ? s : "privatperson"));
 }
 
 /* ---------------------------------------------------------------- the process */
@@ -129,7 +95,7 @@ static json_t *labelled_counts(pv_req *r, json_t *rows, const char *key,
 static json_t *public_input(pv_req *r, json_t *in)
 {
     json_t *v = json_pack("{s:O, s:o, s:s, s:s, s:O, s:o, s:O, s:b}", "id",
-                          json_object_get(in, "id"), "paragraphs", paragraphs(str(in, "text")),
+                          json_object_get(in, "id"), "paragraphs", staff_inputs_paragraphs(str(in, "text")),
                           "channel_label", channel_label(r, str(in, "channel")), "sender_label",
                           sender_label(r, str(in, "sender_type")), "on_behalf_of",
                           json_object_get(in, "on_behalf_of"), "received_on",
@@ -144,7 +110,7 @@ static json_t *public_input(pv_req *r, json_t *in)
     if (json_is_object(a)) {
         json_t *av = json_pack("{s:O, s:s, s:o, s:O, s:b}", "outcome", json_object_get(a, "outcome"),
                                "outcome_label", outcome_label(r, str(a, "outcome")),
-                               "justification", paragraphs(str(a, "justification")), "links",
+                               "justification", staff_inputs_paragraphs(str(a, "justification")), "links",
                                json_object_get(a, "links"), "has_links",
                                json_array_size(json_object_get(a, "links")) > 0);
         json_object_set_new(v, "assessment", av);
@@ -224,8 +190,8 @@ static json_t *merknad_view(pv_req *r, json_t *g, size_t number)
         "{s:I, s:s, s:o, s:O, s:o, s:o, s:O, s:s, s:b, s:o, s:O}", "number", (json_int_t)number,
         "theme", theme ? theme : T(r, "Uten tema"), "senders", senders_text(r, json_object_get(g, "senders")),
         "summary", json_object_get(g, "summary"), "summary_paragraphs",
-        paragraphs(str(g, "summary")), "justification_paragraphs",
-        paragraphs(str(g, "justification")), "justification", json_object_get(g, "justification"),
+        staff_inputs_paragraphs(str(g, "summary")), "justification_paragraphs",
+        staff_inputs_paragraphs(str(g, "justification")), "justification", json_object_get(g, "justification"),
         "outcome_label", outcome_label(r, str(g, "outcome")), "not_assessed",
         !json_is_string(json_object_get(g, "outcome")), "received_on",
         page_day(json_object_get(g, "received_at")), "input_ids", json_object_get(g, "input_ids"));
