@@ -20,7 +20,13 @@
 #define PV_TEST_SHARED "../shared"
 #endif
 
-#define SPEC_DIR PV_TEST_SHARED "/conformance/mustache-spec/"
+/* The official spec lives in the project's shared folder (../shared/conformance), beside
+ * the checkout; PLANVERK_SHARED names another place for it. */
+static const char *shared_dir(void)
+{
+    const char *dir = getenv("PLANVERK_SHARED");
+    return dir && *dir ? dir : PV_TEST_SHARED;
+}
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
@@ -461,11 +467,14 @@ int main(void)
     size_t n_tests = PV_ARRAY_LEN(own_tests), cap = n_tests;
     for (size_t i = 0; i < PV_ARRAY_LEN(spec_files); i++) {
         char path[512];
-        snprintf(path, sizeof(path), SPEC_DIR "%s.json", spec_files[i]);
+        snprintf(path, sizeof(path), "%s/conformance/mustache-spec/%s.json", shared_dir(),
+                 spec_files[i]);
         json_error_t jerr;
         specs[i] = json_load_file(path, 0, &jerr);
         if (!specs[i]) {
-            fprintf(stderr, "%s: %s\n", path, jerr.text);
+            fprintf(stderr, "%s: %s\n(the Mustache spec is in the project's shared folder, "
+                            "expected beside the checkout as ../shared; set PLANVERK_SHARED to "
+                            "its path)\n", path, jerr.text);
             return 1;
         }
         cap += json_array_size(json_object_get(specs[i], "tests"));
