@@ -153,34 +153,3 @@ json_t *merknad_group(json_t *rows)
     json_decref(groups);
     return sorted;
 }
-
-/* ---------------------------------------------------------------- CSV */
-
-void merknad_csv_field(buf *out, const char *s)
-{
-    if (!s)
-        return;
-    bool formula = strchr("=+-@\t\r", s[0]) && s[0] != '\0';
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        buf_putc(out, '"');
-    if (formula)
-        buf_putc(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    if (quote)
-        buf_putc(out, '"');
-}
-
-void merknad_csv_record(buf *out, const char *const *fields, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_putc(out, ',');
-        merknad_csv_field(out, fields[i]);
-    }
-    buf_puts(out, "\r\n");
-}

@@ -24,12 +24,4 @@ extern const char *const merknad_outcomes[]; /* …, NULL */
  * merknad_outcomes order, not assessed last), then received_at, then first input id. */
 json_t *merknad_group(json_t *rows);
 
-/* Appends one CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes
- * doubled); a field starting with = + - @ (or a tab or CR) gets a leading ' so a
- * spreadsheet never runs it as a formula. NULL is an empty field. */
-void merknad_csv_field(buf *out, const char *s);
-
-/* Appends one CSV record: the n fields separated by commas, ended by CRLF. */
-void merknad_csv_record(buf *out, const char *const *fields, size_t n);
-
 #endif

@@ -26,7 +26,9 @@ static const char *section_of(const char *path)
         const char *prefix, *section;
     } sections[] = {{"/planer", "plans"}, {"/mal", "goals"}, {"/sok", "search"},
                     {"/arbeid", "workspace"}, {"/logg-inn", "signin"},
-                    {"/medvirkning", "participation"}, {"/kvittering", "participation"}};
+                    {"/medvirkning", "participation"}, {"/kvittering", "participation"},
+                    {"/oversikt", "overview"}, {"/tiltak", "overview"},
+                    {"/indikatorer", "goals"}};
     if (!path || strcmp(path, "/") == 0)
         return "home";
     for (size_t i = 0; i < PV_ARRAY_LEN(sections); i++) {

@@ -11,6 +11,7 @@
 #include "domain/input.h"
 #include "domain/merknad.h"
 #include "domain/plan.h"
+#include "export/csv.h"
 #include "http/request.h"
 #include "pages/pages.h"
 #include "pages/staff_inputs.h"
@@ -240,11 +241,11 @@ int page_merknad(pv_req *r, json_t **vm)
 
 void summary_merknad_csv(pv_req *r, json_t *rows, buf *out)
 {
-    buf_puts(out, "\xEF\xBB\xBF");
+    buf_puts(out, CSV_BOM);
     const char *header[] = {T(r, "Nr."),      T(r, "Tema"),        T(r, "Avsender"),
                             T(r, "Mottatt"),  T(r, "Sammendrag av merknaden"),
                             T(r, "Kommunedirektørens vurdering"), T(r, "Konklusjon")};
-    merknad_csv_record(out, header, PV_ARRAY_LEN(header));
+    csv_record(out, header, PV_ARRAY_LEN(header), ',');
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
@@ -257,7 +258,7 @@ void summary_merknad_csv(pv_req *r, json_t *rows, buf *out)
                                 str(row, "summary"),
                                 str(row, "justification"),
                                 str(row, "outcome_label")};
-        merknad_csv_record(out, fields, PV_ARRAY_LEN(fields));
+        csv_record(out, fields, PV_ARRAY_LEN(fields), ',');
     }
 }
 

@@ -7,6 +7,7 @@
 #include "pages/admin.h"
 #include "pages/assessment.h"
 #include "pages/feedback.h"
+#include "pages/followup.h"
 #include "pages/pages.h"
 #include "pages/participation.h"
 #include "pages/portfolio.h"
@@ -48,6 +49,7 @@ const route routes[] = {
 #include "web/routes_assessment.inc"
 #include "web/routes_feedback.inc"
 #include "web/routes_summary.inc"
+#include "web/routes_followup.inc"
 
     /* the JSON API */
     {"GET", "/api/v1/plans", page_plans, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,

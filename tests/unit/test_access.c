@@ -44,6 +44,10 @@ static const char *const public_routes[] = {
     "receipt", "api.processes", "api.process", "api.process.inputs", "api.receipt",
     /* what came of the inputs: no personal data (pages/summary.h) */
     "summary",
+    /* plan follow-up: measures, indicators and the overview; reports of closed periods only
+     * (pages/followup.h) */
+    "overview", "measure", "indicator", "api.units", "api.measures", "api.measure",
+    "api.readings", "api.overview",
 };
 
 enum { USER_ALL = ROLE_COUNT, USERS }; /* one user per role, and one with every role */

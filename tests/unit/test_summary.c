@@ -15,6 +15,7 @@
 
 #include "core/secret.h"
 #include "domain/merknad.h"
+#include "export/csv.h"
 #include "store/summary.h"
 #include "fixture_db.h"
 
@@ -26,7 +27,7 @@ static store *DB;
 static void assert_field(const char *in, const char *expected)
 {
     buf b = BUF_INIT;
-    merknad_csv_field(&b, in);
+    csv_field(&b, in);
     assert_string_equal(buf_cstr(&b), expected);
     buf_finish(&b);
 }
@@ -38,6 +39,7 @@ static void test_csv_field(void **state)
     assert_field(NULL, "");
     assert_field("", "");
     assert_field("a,b", "\"a,b\"");
+    assert_field("a;b", "\"a;b\"");
     assert_field("she said \"no\"", "\"she said \"\"no\"\"\"");
     assert_field("line one\nline two", "\"line one\nline two\"");
     assert_field("cr\r\nlf", "\"cr\r\nlf\"");
@@ -57,8 +59,8 @@ static void test_csv_record(void **state)
     (void)state;
     buf b = BUF_INIT;
     const char *fields[] = {"1", NULL, "x,y", "=1"};
-    merknad_csv_record(&b, fields, 4);
-    merknad_csv_record(&b, fields, 1);
+    csv_record(&b, fields, 4, ',');
+    csv_record(&b, fields, 1, ',');
     assert_string_equal(buf_cstr(&b), "1,,\"x,y\",'=1\r\n1\r\n");
     buf_finish(&b);
 }

@@ -1,0 +1,3 @@
+/* (stub: being written)
+ * Layer: domain. */
+#include <stddef.h>

@@ -1,0 +1,3 @@
+/* (stub: being written)
+ * Layer: export. */
+#include <stddef.h>

@@ -1,0 +1,3 @@
+/* (stub: being written)
+ * Layer: store. */
+#include <stddef.h>
