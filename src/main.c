@@ -124,6 +124,7 @@ static int import_file(store *db, const char *path, import_counts *total)
     if (doc) {
         import_counts c;
         if (store_import(db, path, doc, &c, progress_bar, NULL, &err) == 0) {
+            total->units += c.units;
             total->plans += c.plans;
             total->goals += c.goals;
             total->indicators += c.indicators;
@@ -144,6 +145,8 @@ static void print_counts(const import_counts *c)
            c->indicators, c->measures);
     if (c->processes)
         printf(", %zu participation processes", c->processes);
+    if (c->units)
+        printf(", %zu units", c->units);
     putchar('\n');
 }
 
@@ -151,7 +154,7 @@ static void print_counts(const import_counts *c)
  * all. */
 static int import_demo(store *db)
 {
-    static const char *const kinds[] = {"plans", "goals", "indicators", "measures",
+    static const char *const kinds[] = {"units", "plans", "goals", "indicators", "measures",
                                         "processes"};
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/data/moss", resource_root());
@@ -161,6 +164,8 @@ static int import_demo(store *db)
     for (size_t i = 0; i < PV_ARRAY_LEN(kinds) && rc == 0; i++) {
         char path[PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/%s.json", dir, kinds[i]);
+        if (i == 0 && access(path, F_OK) != 0)
+            continue; /* units.json is optional */
         json_t *doc = store_import_load_file(path, &err);
         if (doc)
             json_object_set_new(bundle, kinds[i], doc);
@@ -259,7 +264,8 @@ static int cmd_init(int argc, char **argv)
 
 static const char IMPORT_HELP[] =
     "usage: planverk import [--db FILE] FILE.json...\n\n"
-    "Imports plans.json, goals.json, indicators.json or measures.json in the format of\n"
+    "Imports units.json, plans.json, goals.json, indicators.json or measures.json in the\n"
+    "format of "
     "data/moss/, or a bundle written by 'planverk export'. Records replace those with the\n"
     "same id. A file with an error is not imported at all; the message names the record\n"
     "and the field.\n"

@@ -1,4 +1,5 @@
-/* Export of the portfolio in the import format.
+/* Export of the portfolio in the import format: units, plans, goals, indicators and
+ * measures (with their deadline, type, SDGs and unit_ids).
  * Layer: store. */
 #include "store/export.h"
 
@@ -41,12 +42,18 @@ static const char SQL_INDICATORS[] =
     "   WHERE indicator_id = i.id ORDER BY measure_id)),"
     " notes, source FROM indicator i ORDER BY position";
 
+static const char SQL_UNITS[] =
+    "SELECT id, name, short_name, kind, parent_id, aliases FROM unit ORDER BY position";
+
 static const char SQL_MEASURES[] =
     "SELECT m.id, m.plan_id, m.kind, fa.name, m.title, m.description, m.strategy, m.goal_id,"
     " m.priority, m.responsible, m.responsible_detail, m.partners, m.notes, m.source,"
     " (SELECT json_group_object(CAST(year AS TEXT), amount) FROM measure_cost WHERE measure_id = m.id),"
     " (SELECT json_group_object(CAST(year AS TEXT), note) FROM measure_cost WHERE measure_id = m.id),"
-    " (SELECT count(*) FROM measure_cost WHERE measure_id = m.id)"
+    " (SELECT count(*) FROM measure_cost WHERE measure_id = m.id),"
+    " m.deadline, m.type, m.sdgs,"
+    " (SELECT json_group_array(unit_id) FROM (SELECT unit_id FROM measure_unit"
+    "   WHERE measure_id = m.id ORDER BY position))"
     " FROM measure m LEFT JOIN focus_area fa ON fa.id = m.focus_area_id ORDER BY m.position";
 
 /* Column layout of a query: a name and whether the column holds JSON text. */
@@ -125,16 +132,23 @@ int store_export(store *s, json_t **out)
         {"id", 0}, {"plan_id", 0}, {"kind", 0}, {"focus_area", 0}, {"title", 0},
         {"description", 0}, {"strategy", 0}, {"goal_id", 0}, {"priority_order", 0},
         {"responsible", 1}, {"responsible_detail", 1}, {"partners", 1}, {"notes", 1},
-        {"source", 1}, {"costs", 1}, {"cost_notes", 1}, {NULL, 0}};
+        {"source", 1}, {"costs", 1}, {"cost_notes", 1}, {NULL, 0}, {"deadline", 0},
+        {"type", 0}, {"sdgs", 1}, {"unit_ids", 1}};
+    static const column unit_cols[] = {{"id", 0}, {"name", 0}, {"short_name", 0},
+                                       {"kind", 0}, {"parent_id", 0}, {"aliases", 1}};
 
     json_t *bundle = json_pack("{s:s, s:i}", "format", EXPORT_FORMAT, "version", EXPORT_VERSION);
+    json_t *units = json_array();
+    json_object_set_new(bundle, "units", units);
     json_t *plans = json_array(), *goals = json_array(), *indicators = json_array(),
            *measures = json_array();
     json_object_set_new(bundle, "plans", plans);
     json_object_set_new(bundle, "goals", goals);
     json_object_set_new(bundle, "indicators", indicators);
     json_object_set_new(bundle, "measures", measures);
-    int rc = dump(s, SQL_PLANS, plan_cols, PV_ARRAY_LEN(plan_cols), plans, NULL);
+    int rc = dump(s, SQL_UNITS, unit_cols, PV_ARRAY_LEN(unit_cols), units, NULL);
+    if (rc == 0)
+        rc = dump(s, SQL_PLANS, plan_cols, PV_ARRAY_LEN(plan_cols), plans, NULL);
     if (rc == 0)
         rc = dump(s, SQL_GOALS, goal_cols, PV_ARRAY_LEN(goal_cols), goals, fix_goal);
     if (rc == 0)

@@ -11,7 +11,8 @@
 #define EXPORT_FORMAT "planverk-export"
 #define EXPORT_VERSION 1
 
-/* {format, version, plans[], goals[], indicators[], measures[]}, deterministic order. */
+/* {format, version, units[], plans[], goals[], indicators[], measures[]}, deterministic
+ * order. */
 int store_export(store *s, json_t **out) PV_NODISCARD;
 
 #endif

@@ -17,12 +17,14 @@
 
 /* ---------------------------------------------------------------- rules */
 
-enum kind { K_PLANS, K_GOALS, K_INDICATORS, K_MEASURES, K_PROCESSES, K_COUNT };
-static const char *const kind_keys[K_COUNT] = {"plans", "goals", "indicators", "measures",
-                                               "processes"};
-static const char *const kind_tables[K_COUNT] = {"plan", "goal", "indicator", "measure",
-                                                 "process"};
-enum ref { REF_NONE = -1, REF_PLAN = K_PLANS, REF_GOAL = K_GOALS, REF_MEASURE = K_MEASURES };
+/* Units come first: the measures are mapped to them (measure_unit) as they are written. */
+enum kind { K_UNITS, K_PLANS, K_GOALS, K_INDICATORS, K_MEASURES, K_PROCESSES, K_COUNT };
+static const char *const kind_keys[K_COUNT] = {"units", "plans", "goals", "indicators",
+                                               "measures", "processes"};
+static const char *const kind_tables[K_COUNT] = {"unit", "plan", "goal", "indicator",
+                                                 "measure", "process"};
+enum ref { REF_NONE = -1, REF_UNIT = K_UNITS, REF_PLAN = K_PLANS, REF_GOAL = K_GOALS,
+           REF_MEASURE = K_MEASURES };
 
 typedef enum vtype {
     V_ID,        /* required id (plan_id_valid) */
@@ -42,7 +44,8 @@ typedef enum vtype {
     V_ANY_LIST,  /* array of anything (provenance), kept as JSON */
     V_YEAR_MAP,  /* {"2023": int|null, …} or null */
     V_YEAR_NOTES, /* {"2023": string|null, …} or null */
-    V_DATE_OPT    /* "YYYY-MM-DD" or null */
+    V_DATE_OPT,   /* "YYYY-MM-DD" or null */
+    V_SDGS        /* list of the UN sustainable development goals 1..17 without repeats */
 } vtype;
 
 typedef struct rule {
@@ -103,6 +106,15 @@ static const rule indicator_rules[] = {
     REFR("goal_ids", V_ID_LIST, REF_GOAL), REFR("measure_ids", V_ID_LIST, REF_MEASURE),
     R("notes", V_TEXT_LIST, 5000), R("source", V_ANY_LIST, 200), END};
 
+static const char *const unit_kinds[] = {"kommunalområde", "stab", "enhet", "selskap", NULL};
+static const char *const measure_types[] = {"oppdrag", "tiltak", "investering", "klimatiltak",
+                                            NULL};
+
+static const rule unit_rules[] = {
+    R("id", V_ID, 0), R("name", V_TEXT, 200), R("short_name", V_TEXT_OPT, 50),
+    {"kind", V_ENUM, 0, REF_NONE, unit_kinds, NULL}, REFR("parent_id", V_ID_OPT, REF_UNIT),
+    R("aliases", V_TEXT_LIST, 300), END};
+
 static const rule measure_rules[] = {
     R("id", V_ID, 0), REFR("plan_id", V_ID, REF_PLAN), {"kind", V_ENUM, 0, REF_NONE, kinds, NULL},
     R("focus_area", V_TEXT_OPT, 500), R("title", V_TEXT, 2000),
@@ -111,7 +123,9 @@ static const rule measure_rules[] = {
     R("responsible_detail", V_TEXT_LIST, 1000), R("partners", V_TEXT_LIST, 300),
     R("costs", V_YEAR_MAP, 0), R("cost_notes", V_YEAR_NOTES, 300),
     R("priority_order", V_INT_OPT, 0), R("notes", V_TEXT_LIST, 5000),
-    R("source", V_ANY_LIST, 200), END};
+    R("source", V_ANY_LIST, 200), R("deadline", V_DATE_OPT, 0),
+    {"type", V_ENUM_OPT, 0, REF_NONE, measure_types, NULL}, R("sdgs", V_SDGS, 17),
+    {"unit_ids", V_ID_LIST, 10, REF_UNIT, NULL, NULL}, END};
 
 static const char *const statuses[] = {PROCESS_PLANNED, PROCESS_OPEN, PROCESS_PROCESSING,
                                        PROCESS_ANSWERED, PROCESS_CLOSED, NULL};
@@ -132,7 +146,7 @@ static const rule process_rules[] = {
     {"phases", V_LIST, 50, REF_NONE, NULL, phase_rules}, R("registered_inputs", V_INT_OPT, 0),
     R("summary", V_TEXT_OPT, 20000), R("source", V_ANY_LIST, 200), END};
 
-static const rule *const kind_rules[K_COUNT] = {plan_rules, goal_rules, indicator_rules,
+static const rule *const kind_rules[K_COUNT] = {unit_rules, plan_rules, goal_rules, indicator_rules,
                                                 measure_rules, process_rules};
 
 /* ---------------------------------------------------------------- validation */
@@ -181,6 +195,7 @@ static bool in_list(const char *s, const char *const *allowed)
 static const char SQL_EXISTS_PLAN[] = "SELECT 1 FROM plan WHERE id = ?1";
 static const char SQL_EXISTS_GOAL[] = "SELECT 1 FROM goal WHERE id = ?1";
 static const char SQL_EXISTS_MEASURE[] = "SELECT 1 FROM measure WHERE id = ?1";
+static const char SQL_EXISTS_UNIT[] = "SELECT 1 FROM unit WHERE id = ?1";
 
 /* True when id is in this import or already in the database. */
 static bool ref_exists(import_ctx *c, int ref, const char *id)
@@ -188,7 +203,8 @@ static bool ref_exists(import_ctx *c, int ref, const char *id)
     if (json_object_get(c->batch_ids[ref], id))
         return true;
     const char *sql = ref == REF_PLAN ? SQL_EXISTS_PLAN
-                      : ref == REF_GOAL ? SQL_EXISTS_GOAL : SQL_EXISTS_MEASURE;
+                      : ref == REF_GOAL ? SQL_EXISTS_GOAL
+                      : ref == REF_UNIT ? SQL_EXISTS_UNIT : SQL_EXISTS_MEASURE;
     sqlite3_stmt *st = store_prepare(c->s, sql);
     if (!st)
         return false;
@@ -364,6 +380,22 @@ static const char *check_value(import_ctx *c, const rule *r, json_t *v, char *ms
         if (!json_is_string(v) || pv_parse_date(json_string_value(v), NULL) != 0)
             return "must be a date written YYYY-MM-DD, or null";
         return NULL;
+    case V_SDGS:
+        if (missing)
+            return NULL;
+        if (!json_is_array(v) || json_array_size(v) > r->max_len)
+            return "must be a list of the sustainable development goals 1 to 17";
+        json_array_foreach(v, i, item) {
+            size_t j;
+            json_t *other;
+            if (!json_is_integer(item) || json_integer_value(item) < 1 ||
+                json_integer_value(item) > 17)
+                return "must be a list of the sustainable development goals 1 to 17";
+            json_array_foreach(v, j, other)
+                if (j < i && json_equal(item, other))
+                    return "names a sustainable development goal twice";
+        }
+        return NULL;
     }
     return NULL;
 }
@@ -526,18 +558,35 @@ static const char SQL_INDICATOR_MEASURE_ADD[] =
 static const char SQL_MEASURE_UPSERT[] =
     "INSERT INTO measure (id, plan_id, focus_area_id, kind, title, description, strategy,"
     " goal_id, responsible, responsible_detail, partners, priority, notes, source,"
-    " search_text, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-    " ?14, ?15, (SELECT coalesce(max(position), 0) + 1 FROM measure))"
+    " search_text, deadline, type, sdgs, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " (SELECT coalesce(max(position), 0) + 1 FROM measure))"
     " ON CONFLICT(id) DO UPDATE SET plan_id = excluded.plan_id,"
     " focus_area_id = excluded.focus_area_id, kind = excluded.kind, title = excluded.title,"
     " description = excluded.description, strategy = excluded.strategy,"
     " goal_id = excluded.goal_id, responsible = excluded.responsible,"
     " responsible_detail = excluded.responsible_detail, partners = excluded.partners,"
     " priority = excluded.priority, notes = excluded.notes, source = excluded.source,"
-    " search_text = excluded.search_text";
+    " search_text = excluded.search_text, deadline = excluded.deadline,"
+    " type = excluded.type, sdgs = excluded.sdgs";
 static const char SQL_COSTS_CLEAR[] = "DELETE FROM measure_cost WHERE measure_id = ?1";
 static const char SQL_COST_ADD[] =
     "INSERT INTO measure_cost (measure_id, year, amount, note) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_MEASURE_UNITS_CLEAR[] = "DELETE FROM measure_unit WHERE measure_id = ?1";
+static const char SQL_MEASURE_UNIT_ADD[] =
+    "INSERT OR IGNORE INTO measure_unit (measure_id, unit_id, position)"
+    " VALUES (?1, ?2, (SELECT count(*) FROM measure_unit WHERE measure_id = ?1))";
+/* The units whose aliases hold a name the source uses for the responsible, in their order. */
+static const char SQL_MEASURE_UNIT_ALIAS[] =
+    "INSERT OR IGNORE INTO measure_unit (measure_id, unit_id, position)"
+    " SELECT ?1, u.id, (SELECT coalesce(max(position), -1) + 1 FROM measure_unit"
+    "  WHERE measure_id = ?1) + u.position"
+    " FROM unit u, json_each(u.aliases) a WHERE a.value = ?2 ORDER BY u.position";
+static const char SQL_UNIT_UPSERT[] =
+    "INSERT INTO unit (id, name, short_name, kind, parent_id, aliases, position)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(position), 0) + 1 FROM unit))"
+    " ON CONFLICT(id) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,"
+    " kind = excluded.kind, parent_id = excluded.parent_id, aliases = excluded.aliases";
 
 /* Derived links between plans and goals; 'oppgitt' (stated in the import) is kept. */
 static const char SQL_DERIVE_GOALS[] =
@@ -855,6 +904,41 @@ static int write_costs(store *s, json_t *rec)
     return rc;
 }
 
+static int write_unit(store *s, json_t *rec)
+{
+    sqlite3_stmt *st = store_prepare(s, SQL_UNIT_UPSERT);
+    if (!st)
+        return PV_EDB;
+    static const char *const text_fields[] = {"id", "name", "short_name", "kind", "parent_id"};
+    for (int i = 0; i < 5; i++)
+        store_bind_text(st, i + 1, str(rec, text_fields[i]));
+    bind_json(st, 6, json_object_get(rec, "aliases"));
+    return step_done(s, st);
+}
+
+/* The measure's units: "unit_ids" when the record has them (an export), else the units whose
+ * aliases name one of its "responsible" (data/moss). */
+static int write_measure_units(store *s, json_t *rec)
+{
+    const char *id = str(rec, "id");
+    int rc = exec_id(s, SQL_MEASURE_UNITS_CLEAR, id);
+    json_t *ids = json_object_get(rec, "unit_ids");
+    bool stated = json_is_array(ids);
+    json_t *list = stated ? ids : json_object_get(rec, "responsible");
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) {
+        sqlite3_stmt *st = rc == 0 ? store_prepare(s, stated ? SQL_MEASURE_UNIT_ADD
+                                                             : SQL_MEASURE_UNIT_ALIAS) : NULL;
+        if (!st)
+            return PV_EDB;
+        store_bind_text(st, 1, id);
+        store_bind_text(st, 2, json_string_value(v));
+        rc = step_done(s, st);
+    }
+    return rc;
+}
+
 static int write_measure(store *s, json_t *rec)
 {
     sqlite3_int64 area = 0;
@@ -880,8 +964,20 @@ static int write_measure(store *s, json_t *rec)
     bind_json(st, 13, json_object_get(rec, "notes"));
     bind_json(st, 14, json_object_get(rec, "source"));
     bind_folded(st, 15, str(rec, "title"), str(rec, "description"));
+    store_bind_text(st, 16, str(rec, "deadline"));
+    /* The sources give no type: a 'tiltak' is one, the rest have none (an export says). */
+    json_t *type = json_object_get(rec, "type");
+    const char *kind = str(rec, "kind");
+    store_bind_text(st, 17, type ? json_string_value(type)
+                            : kind && strcmp(kind, "tiltak") == 0 ? "tiltak" : NULL);
+    json_t *sdgs = json_object_get(rec, "sdgs");
+    char *sdgs_text = json_is_array(sdgs) ? json_dumps(sdgs, JSON_COMPACT) : NULL;
+    sqlite3_bind_text(st, 18, sdgs_text ? sdgs_text : "[]", -1, SQLITE_TRANSIENT);
+    free(sdgs_text);
     rc = step_done(s, st);
-    return rc == 0 ? write_costs(s, rec) : rc;
+    if (rc == 0)
+        rc = write_costs(s, rec);
+    return rc == 0 ? write_measure_units(s, rec) : rc;
 }
 
 static const char SQL_PROCESS_UPSERT[] =
@@ -965,7 +1061,7 @@ static int write_process(store *s, json_t *rec)
 }
 
 typedef int (*writer_fn)(store *s, json_t *rec);
-static const writer_fn writers[K_COUNT] = {write_plan, write_goal, write_indicator,
+static const writer_fn writers[K_COUNT] = {write_unit, write_plan, write_goal, write_indicator,
                                            write_measure, write_process};
 
 /* ---------------------------------------------------------------- driver */
@@ -1002,8 +1098,9 @@ static int classify(import_ctx *c, json_t *doc, json_t *parts[K_COUNT])
     }
     buf_reset(c->err);
     buf_printf(c->err,
-               "%s: not an import file: expected plans.json, goals.json, indicators.json, "
-               "measures.json or processes.json (a list of records), or an export bundle with "
+               "%s: not an import file: expected units.json, plans.json, goals.json, "
+               "indicators.json, measures.json or processes.json (a list of records), or an "
+               "export bundle with "
                "those lists",
                c->label);
     return PV_EINVAL;
@@ -1053,7 +1150,7 @@ static int write_all(import_ctx *c, json_t *parts[K_COUNT], import_counts *count
                      import_progress_fn progress, void *pctx)
 {
     size_t total = total_records(parts), done = 0;
-    size_t *count_of[K_COUNT] = {&counts->plans, &counts->goals, &counts->indicators,
+    size_t *count_of[K_COUNT] = {&counts->units, &counts->plans, &counts->goals, &counts->indicators,
                                  &counts->measures, &counts->processes};
     for (int k = 0; k < K_COUNT; k++) {
         size_t i;
