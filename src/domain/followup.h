@@ -97,7 +97,8 @@ typedef struct indicator_track {
     pv_date latest_date;
     bool has_path;    /* a start and a target with a year */
     double expected;  /* the path's value on the latest reading's day (has_path && has_latest) */
-    bool behind;      /* the latest reading is worse than the path expects on its day */
+    bool behind;      /* the latest reading is worse than the path expects on its day
+                         (by direction), and does not meet the target */
     bool met;         /* the latest reading meets the target */
     int direction;    /* +1 higher is better, -1 lower is better, 0 unknown */
 } indicator_track;
