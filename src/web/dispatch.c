@@ -299,8 +299,8 @@ void web_finish(pv_req *r, int status, json_t *vm)
     const route *rt = r->route;
     if (r->user || rt->access != ACCESS_PUBLIC) /* staff data: never kept by a browser */
         http_set_header(r->ev, "Cache-Control", "no-store");
-    if ((rt->flags & ROUTE_RAW) && status == 0) {
-        /* the handler replied */
+    if (status == 0) {
+        /* the handler replied itself (a redirect, a file, a download): nothing is cached */
     } else if (status == 303 && r->location) {
         http_set_header(r->ev, "Location", r->location);
         http_send(r->ev, 303, NULL, NULL, 0);

@@ -9,7 +9,8 @@
 
 /* A handler validates the request, reads through store/ and domain/, and builds ONE
  * view-model. It returns an HTTP status: 200 with *vm set, or an error status (400, 404 …)
- * with r->error optionally set to a translated message. */
+ * with r->error optionally set to a translated message, or 0 when it sent the reply itself
+ * (http_send: a download such as a CSV or Excel file, on any route; nothing is cached). */
 typedef int (*page_fn)(pv_req *r, json_t **vm);
 
 /* Who may call a route (the dispatcher decides it before the handler runs):

@@ -33,6 +33,9 @@
 static const char *const raw_allowlist[] = {
     "purpose_html", /* plan purpose: Markdown → cmark-gfm, safe mode (src/web/markdown.c) */
     "summary_html", /* a process's summary: the same Markdown path (pages/participation.c) */
+    "chart_svg_html", /* an indicator's line chart, the overview's bar charts:
+                         export/svg_chart.c escapes every label (pages/indicators.c,
+                         pages/overview.c) */
 };
 
 /* ---- scanning ------------------------------------------------------------------------- */
