@@ -9,7 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { startServer, launchBrowser, root, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
 import { judgeInto, assertValidHtml } from './lib/check.mjs';
 import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
@@ -21,6 +24,31 @@ const UNIT = 'enhet-innovasjon';
 const YEAR = osloDay().slice(0, 4);
 const T1 = `${YEAR}-t1`;
 const T2 = `${YEAR}-t2`;
+
+// The OpenAPI document judges the API's answers (as in api.test.mjs).
+const doc = JSON.parse(readFileSync(path.join(root, 'docs/api/openapi.json'), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+ajv.addVocabulary(['openapi', 'info', 'servers', 'security', 'tags', 'paths', 'components', 'webhooks', 'jsonSchemaDialect']);
+ajv.addFormat('uri-reference', true);
+ajv.addFormat('date', true);
+ajv.addSchema(doc, 'openapi.json');
+const pointer = (...parts) => parts.map((s) => String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+
+/** Asserts that the document declares res (status, media type) for method route and that the
+ * body matches its schema. */
+function assertDeclared(route, method, res) {
+  let resp = doc.paths[route]?.[method]?.responses?.[String(res.status)];
+  assert.ok(resp, `the document declares no ${res.status} for ${method.toUpperCase()} ${route}`);
+  let at = ['paths', route, method, 'responses', String(res.status)];
+  if (resp.$ref) {
+    at = resp.$ref.replace(/^#\//, '').split('/');
+    resp = at.reduce((o, k) => o[k], doc);
+  }
+  const media = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+  assert.ok(resp.content?.[media], `${method.toUpperCase()} ${route} ${res.status}: no ${media} in the document`);
+  const v = ajv.compile({ $ref: `openapi.json#/${pointer(...at, 'content', media, 'schema')}` });
+  if (!v(res.json)) assert.fail(`${method.toUpperCase()} ${route} (${res.status}) does not match:\n${JSON.stringify(v.errors.slice(0, 10), null, 1)}`);
+}
 
 let server;
 let browser;
@@ -193,6 +221,7 @@ test('the API lists the reports of a period and creates one', T, async () => {
     // a measure of another unit: the route refuses it
     const res = await request('POST', `/api/v1/measures/${other}/reports`, { session, csrf, json: { period: T2, status: 'i rute' } });
     assert.equal(res.status, 403);
+    assertDeclared('/api/v1/measures/{id}/reports', 'post', res);
     // TODO: a member creating a report of their own unit's measure through the API, once
     // measure_unit_member (pages/measures.c, helper H2) is committed
   });
@@ -205,15 +234,18 @@ test('the API lists the reports of a period and creates one', T, async () => {
     assert.equal((await request('GET', `/api/v1/reports?period=${T1}`)).status, 401);
     let res = await request('GET', `/api/v1/reports?period=${T1}&enhet=${UNIT}`, { session });
     assert.equal(res.status, 200);
+    assertDeclared('/api/v1/reports', 'get', res);
     assert.equal(res.json.period, T1);
     assert.equal(res.json.closed, true);
     assert.deepEqual(res.json.reports.map((r) => r.measure_id).sort(), measures);
     res = await request('GET', '/api/v1/reports?period=2026-t4', { session });
     assert.equal(res.status, 400);
+    assertDeclared('/api/v1/reports', 'get', res);
     assert.equal(res.json.errors[0].field, 'period');
 
     res = await request('POST', `/api/v1/measures/${a}/reports`, { session, csrf, json: { period: T2, status: 'forsinket', progress: 45, comment: 'Venter på leverandør.' } });
     assert.equal(res.status, 201, res.text);
+    assertDeclared('/api/v1/measures/{id}/reports', 'post', res);
     assert.equal(res.headers.get('location'), `/api/v1/measures/${a}`);
     assert.equal(res.json.report.status, 'forsinket');
     assert.equal(res.json.report.period, T2);
@@ -221,6 +253,7 @@ test('the API lists the reports of a period and creates one', T, async () => {
 
     res = await request('POST', `/api/v1/measures/${a}/reports`, { session, csrf, json: { period: T2, status: 'ikke startet', progress: 'mye' } });
     assert.equal(res.status, 400);
+    assertDeclared('/api/v1/measures/{id}/reports', 'post', res);
     assert.deepEqual(res.json.errors.map((e) => e.field), ['progress']);
     res = await request('POST', `/api/v1/measures/${a}/reports`, { session, csrf, json: { period: T2, status: 'ikke startet' } });
     assert.equal(res.status, 400, 'once started, not back to «ikke startet»');
@@ -229,6 +262,7 @@ test('the API lists the reports of a period and creates one', T, async () => {
 
     res = await request('POST', `/api/v1/measures/${a}/reports`, { session, csrf, json: { period: T1, status: 'forsinket' } });
     assert.equal(res.status, 409);
+    assertDeclared('/api/v1/measures/{id}/reports', 'post', res);
     assert.match(res.json.detail, /lukket/);
 
     res = await request('POST', '/api/v1/measures/finnes-ikke/reports', { session, csrf, json: { period: T2, status: 'i rute' } });
