@@ -170,11 +170,16 @@ static json_t *row_view(pv_req *r, json_t *row, size_t index, const form_state *
     json_t *rep = json_null();
     if (json_is_object(report)) {
         json_t *at = page_day(json_object_get(report, "reported_at"));
+        json_t *pr = json_object_get(report, "progress");
+        char progress[16] = "";
+        if (json_is_integer(pr)) /* as text: a 0 per cent is shown too */
+            snprintf(progress, sizeof progress, "%lld %%", (long long)json_integer_value(pr));
         rep = json_pack("{s:O, s:o, s:O, s:O, s:O, s:o}", "status", json_object_get(report, "status"),
                         "status_label", status_label(r, json_object_get(report, "status")),
                         "progress", json_object_get(report, "progress"), "comment",
                         json_object_get(report, "comment"), "author",
                         json_object_get(report, "author"), "day", at);
+        json_object_set_new(rep, "progress_text", progress[0] ? json_string(progress) : json_null());
     }
     json_t *prev = json_object_get(row, "previous_status");
     json_t *v = json_pack(

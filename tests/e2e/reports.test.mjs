@@ -204,7 +204,8 @@ test('a member sees the closed period read-only', T, async () => {
     await signIn(server, page, MEMBER);
     const res = await open(server, page, `/arbeid/rapportering/${T1}`);
     assert.equal(await page.locator('form.report-form').count(), 0);
-    assert.match(await page.locator('table.report-table').innerText(), /I rute/);
+    const row = page.locator('table.report-table tbody tr').filter({ has: page.locator(`a[href="/tiltak/${measures[0]}"]`) });
+    assert.match(await row.innerText(), /I rute\s+40 %\s+Godt i gang med piloten\./);
     await judge(page, 'a closed period for a member', res);
     await open(server, page, '/arbeid/rapportering');
     assert.match(await page.locator('.report-periods').innerText(), /lukket og publisert/);
