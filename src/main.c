@@ -28,6 +28,7 @@
 #include "store/export.h"
 #include "store/gdpr.h"
 #include "store/import.h"
+#include "store/measures.h"
 #include "store/outbox.h"
 #include "store/plans.h"
 #include "store/users.h"
@@ -576,10 +577,12 @@ static int cmd_serve(int argc, char **argv)
 #define LINK_LIFETIME_SECONDS (72 * 3600)
 
 static const char USER_HELP[] =
-    "usage: planverk user add --email E --name N --role R[,R…] [--password-stdin]\n"
+    "usage: planverk user add --email E --name N --role R[,R…] [--unit ID[,ID…]]\n"
+    "                         [--password-stdin]\n"
     "       planverk user list\n"
     "       planverk user disable|enable|unlock|link EMAIL\n"
     "       planverk user set-role EMAIL R[,R…]\n"
+    "       planverk user units EMAIL [ID[,ID…]]\n"
     "  (each also takes --db FILE; add and link take --base-url URL)\n\n"
     "Manages the staff accounts. Roles: admin, radgiver, planlegger, prosesseier, leser.\n"
     "  add        creates a user and prints a one-time sign-in link (valid 72 hours) where\n"
@@ -590,11 +593,13 @@ static const char USER_HELP[] =
     "  unlock     lifts a lock after too many failed sign-ins\n"
     "  link       prints a new one-time sign-in link (a forgotten password)\n"
     "  set-role   replaces the user's roles\n"
+    "  units      replaces the units the user belongs to (ids of GET /api/v1/units; none:\n"
+    "             belongs to no unit); a member edits and reports the unit's measures\n"
     "  --base-url URL   the address users reach planverk at (default $PLANVERK_BASE_URL or\n"
     "                   " DEFAULT_BASE_URL ")\n";
 
 typedef struct user_opts {
-    const char *db, *email, *name, *roles, *base_url;
+    const char *db, *email, *name, *roles, *base_url, *units;
     bool password_stdin;
 } user_opts;
 
@@ -608,12 +613,35 @@ static int on_user_option(int opt, const char *arg, void *ctx)
     case 'r': o->roles = arg; break;
     case 'b': o->base_url = arg; break;
     case 's': o->password_stdin = true; break;
+    case 'u': o->units = arg; break;
     case 'h': return -1;
     }
     return 0;
 }
 
 static const actor CLI_ACTOR = {0, "cli", NULL};
+
+/* Sets the units of user_id from "id,id" (NULL or "": none); prints why on an error. */
+static int set_units(store *db, int64_t user_id, const char *list)
+{
+    json_t *ids = json_array(), *errors = json_array();
+    const char *p = list ? list : "";
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n)
+            json_array_append_new(ids, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    int rc = store_user_units_set(db, &CLI_ACTOR, (int64_t)time(NULL), user_id, ids, errors);
+    if (rc == PV_EINVAL)
+        fprintf(stderr, "planverk user: no unit '%s' (see GET /api/v1/units)\n",
+                json_string_value(json_object_get(json_array_get(errors, 0), "detail")));
+    else if (rc != 0)
+        fprintf(stderr, "planverk user: cannot set the units\n");
+    json_decref(ids);
+    json_decref(errors);
+    return rc == 0 ? 0 : 1;
+}
 
 /* Makes a one-time sign-in link for user_id and prints it. */
 static int print_link(store *db, const user_opts *o, int64_t user_id)
@@ -686,6 +714,8 @@ static int user_add(store *db, const user_opts *o)
         return 1;
     }
     printf("added user %lld: %s\n", (long long)id, o->email);
+    if (o->units && set_units(db, id, o->units) != 0)
+        return 1;
     return hash[0] ? 0 : print_link(db, o, id);
 }
 
@@ -726,9 +756,10 @@ static int user_list(store *db)
 /* disable, enable, unlock, link, set-role: each names a user by e-mail. */
 static int user_change(store *db, const user_opts *o, const char *what, char **args, int n)
 {
-    bool set_role = strcmp(what, "set-role") == 0;
-    if (n != (set_role ? 2 : 1))
+    bool set_role = strcmp(what, "set-role") == 0, units = strcmp(what, "units") == 0;
+    if (units ? n < 1 || n > 2 : n != (set_role ? 2 : 1))
         return usage_error("user", set_role ? "%s needs an e-mail and roles"
+                                   : units  ? "%s needs an e-mail and unit ids"
                                             : "%s needs an e-mail", what);
     user_row user;
     int rc = store_user_by_email(db, args[0], &user);
@@ -745,6 +776,10 @@ static int user_change(store *db, const user_opts *o, const char *what, char **a
         rc = store_user_unlock(db, &CLI_ACTOR, now, user.id);
     else if (rc == 0 && strcmp(what, "link") == 0)
         return print_link(db, o, user.id);
+    else if (rc == 0 && units) {
+        if (set_units(db, user.id, n > 1 ? args[1] : NULL) != 0)
+            return 1;
+    }
     else if (rc == 0) {
         unsigned roles;
         if (auth_roles_parse(args[1], &roles) != 0)
@@ -765,6 +800,7 @@ static int cmd_user(int argc, char **argv)
         {"db", required_argument, 0, 'd'},    {"email", required_argument, 0, 'e'},
         {"name", required_argument, 0, 'n'},  {"role", required_argument, 0, 'r'},
         {"base-url", required_argument, 0, 'b'}, {"password-stdin", no_argument, 0, 's'},
+        {"unit", required_argument, 0, 'u'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     user_opts o = {.db = env_or("PLANVERK_DB", DEFAULT_DB)};
     int rc = parse_options("user", argc, argv, opts, on_user_option, &o);
@@ -776,7 +812,7 @@ static int cmd_user(int argc, char **argv)
         return rc;
     const char *what = argv[optind];
     static const char *const known[] = {"add", "list", "disable", "enable", "unlock", "link",
-                                        "set-role"};
+                                        "set-role", "units"};
     bool ok = false;
     for (size_t i = 0; i < PV_ARRAY_LEN(known); i++)
         ok |= strcmp(what, known[i]) == 0;

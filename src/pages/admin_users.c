@@ -12,8 +12,10 @@
 #include "core/secret.h"
 #include "core/utf8.h"
 #include "domain/auth.h"
+#include "domain/plan.h"
 #include "pages/admin.h"
 #include "pages/pages.h"
+#include "store/measures.h"
 #include "store/users.h"
 #include "web/session.h"
 
@@ -358,6 +360,31 @@ static const char *done_message(pv_req *r)
     return NULL;
 }
 
+/* The unit checkboxes of a user: [{value, label, checked}], checked from chosen (an array of
+ * ids) or, when NULL, from the units the user belongs to. */
+static json_t *unit_options(pv_req *r, int64_t user_id, json_t *chosen)
+{
+    json_t *units = NULL, *mine = NULL, *out = json_array();
+    if (store_units(r->w->db, &units) != 0 ||
+        (!chosen && store_user_units(r->w->db, user_id, &mine) != 0)) {
+        json_decref(units);
+        return out;
+    }
+    size_t i, k;
+    json_t *u, *m;
+    json_array_foreach(units, i, u) {
+        const char *id = json_string_value(json_object_get(u, "id"));
+        bool checked = chosen && json_list_has(chosen, id);
+        json_array_foreach(mine, k, m)
+            checked |= strcmp(json_string_value(json_object_get(m, "id")), id) == 0;
+        json_array_append_new(out, json_pack("{s:s, s:O, s:b}", "value", id, "label",
+                                             json_object_get(u, "name"), "checked", checked));
+    }
+    json_decref(units);
+    json_decref(mine);
+    return out;
+}
+
 /* The view-model of one user (row), with the role checkboxes showing roles. */
 static json_t *user_vm(pv_req *r, const user_row *u, unsigned roles)
 {
@@ -381,6 +408,7 @@ static json_t *user_vm(pv_req *r, const user_row *u, unsigned roles)
                          : 0),
         "has_password", u->password_hash[0] != '\0', "roles", admin_role_options(r, roles),
         "log_url", log_url, "nav", admin_nav(r, "user"));
+    json_object_set_new(vm, "units", unit_options(r, u->id, NULL));
     const char *message = done_message(r);
     if (message)
         json_object_set_new(vm, "message", json_string(message));
@@ -442,7 +470,29 @@ int page_user_roles(pv_req *r, json_t **vm)
         return 400;
     }
     actor who = {r->user->id, r->user->email, r->address};
-    int rc = store_user_set_roles_keep_admin(r->w->db, &who, session_now(), u.id, roles);
+    /* The form also sets the units the user belongs to (a member edits and reports the
+     * unit's measures); a caller without the units field leaves them as they are. */
+    json_t *unit_ids = NULL;
+    if (url_query_get(&r->form, "units_form")) {
+        unit_ids = json_array();
+        for (size_t i = 0; i < r->form.n; i++)
+            if (strcmp(r->form.items[i].key, "unit_ids") == 0)
+                json_array_append_new(unit_ids, json_string(r->form.items[i].value));
+        json_object_set_new(*vm, "units", unit_options(r, u.id, unit_ids));
+    }
+    json_t *unit_errors = json_array();
+    int rc = unit_ids ? store_user_units_set(r->w->db, &who, session_now(), u.id, unit_ids,
+                                             unit_errors)
+                      : 0;
+    json_decref(unit_ids);
+    json_decref(unit_errors);
+    if (rc == PV_EINVAL) {
+        admin_field_error(*vm, "units", "unit-0", T(r, "Velg enheter fra listen."));
+        r->error = T(r, "Noen felt i skjemaet må rettes.");
+        return 400;
+    }
+    if (rc == 0)
+        rc = store_user_set_roles_keep_admin(r->w->db, &who, session_now(), u.id, roles);
     if (rc == PV_ECONFLICT) {
         admin_field_error(*vm, "roles", "role-admin",
                           T(r, "Det må være minst én aktiv administrator."));

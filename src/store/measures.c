@@ -84,6 +84,7 @@ static const char SQL_PLAN_EXISTS[] = "SELECT 1 FROM plan WHERE id = ?1";
 static const char SQL_GOAL_EXISTS[] = "SELECT 1 FROM goal WHERE id = ?1";
 static const char SQL_MEASURE_EXISTS[] = "SELECT 1 FROM measure WHERE id = ?1";
 static const char SQL_AREA_OF_PLAN[] = "SELECT 1 FROM focus_area WHERE id = ?2 AND plan_id = ?1";
+static const char SQL_PLAN_NAME[] = "SELECT id, name FROM plan WHERE id = ?1";
 static const char SQL_CHOICE_AREAS[] =
     "SELECT id, name FROM focus_area WHERE plan_id = ?1 ORDER BY position, id";
 static const char SQL_CHOICE_UNITS[] = "SELECT id, name FROM unit ORDER BY position, id";
@@ -398,12 +399,13 @@ int store_measure_record(store *s, const char *id, json_t **out)
 
 int store_measure_choices(store *s, const char *plan_id, json_t **out)
 {
-    if (!store_edit_exists(s, SQL_PLAN_EXISTS, plan_id))
-        return PV_ENOTFOUND;
     static const char *const pair[] = {"id", "name"};
     static const char *const goal[] = {"id", "text"};
-    json_t *areas = NULL, *units = NULL, *goals = NULL;
-    int rc = rows_by_id(s, SQL_CHOICE_AREAS, plan_id, pair, 2, 2, &areas);
+    json_t *plan = NULL, *areas = NULL, *units = NULL, *goals = NULL;
+    int rc = store_row_by_id(s, SQL_PLAN_NAME, plan_id, pair, 2, &plan);
+    if (rc != 0)
+        return rc;
+    rc = rows_by_id(s, SQL_CHOICE_AREAS, plan_id, pair, 2, 2, &areas);
     sqlite3_stmt *st = rc == 0 ? store_prepare(s, SQL_CHOICE_UNITS) : NULL;
     if (rc == 0)
         rc = st ? store_collect_rows(s, st, pair, 2, &units) : PV_EDB;
@@ -411,11 +413,14 @@ int store_measure_choices(store *s, const char *plan_id, json_t **out)
     if (rc == 0)
         rc = st ? store_collect_rows(s, st, goal, 2, &goals) : PV_EDB;
     if (rc != 0) {
+        json_decref(plan);
         json_decref(areas);
         json_decref(units);
         return rc;
     }
-    *out = json_pack("{s:o, s:o, s:o}", "focus_areas", areas, "units", units, "goals", goals);
+    *out = json_pack("{s:O, s:o, s:o, s:o}", "plan_name", json_object_get(plan, "name"),
+                     "focus_areas", areas, "units", units, "goals", goals);
+    json_decref(plan);
     return PV_OK;
 }
 

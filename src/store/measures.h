@@ -39,7 +39,7 @@ int store_measure_get(store *s, const char *id, bool with_open, json_t **out) PV
  * partners, deadline, priority, type, sdgs, goal_id, costs}. */
 int store_measure_record(store *s, const char *id, json_t **out) PV_NODISCARD;
 
-/* What the form of a measure of plan_id offers: {focus_areas [{id, name}], units [{id,
+/* What the form of a measure of plan_id offers: {plan_name, focus_areas [{id, name}], units [{id,
  * name}], goals [{id, text}]}. PV_ENOTFOUND for no such plan. */
 int store_measure_choices(store *s, const char *plan_id, json_t **out) PV_NODISCARD;
 
