@@ -499,7 +499,7 @@ static json_t *grid_rows(json_t *values)
 static int measure_form(pv_req *r, const char *plan_id, const char *plan_name, const char *id,
                         json_t *values, json_t *errors, int status, json_t **vm_out)
 {
-    json_t *options;
+    json_t *options = NULL;
     int rc = form_options(r, plan_id, values, &options);
     if (rc != 0)
         return rc;
