@@ -31,7 +31,13 @@ typedef struct ov_ctx {
     const char *year_text; /* aar as given */
     json_t *data, *tally;
     buf query;             /* the filters as a query string: "tema=…&plan=…" (may be empty) */
+    size_t page;           /* ?side=: the page of the list of every measure (0: the first) */
 } ov_ctx;
+
+/* Rows per page of the list of every measure, and the most overdue measures listed (a page
+ * of 2000 rows is 1.4 MB, slow to build and to read; the downloads hold every row). */
+#define OVERVIEW_PAGE_SIZE 100
+#define OVERVIEW_OVERDUE_MAX 50
 
 static const char *param(pv_req *r, const char *name)
 {
@@ -79,6 +85,12 @@ static int read_filters(ov_ctx *c, json_t *opts)
         long y = strtol(c->year_text, &end, 10);
         ok = strlen(c->year_text) == 4 && *end == '\0' && y >= PLAN_YEAR_MIN && y <= PLAN_YEAR_MAX;
         c->f.year = ok ? (int)y : 0;
+    }
+    const char *page = param(r, "side");
+    long n = 0;
+    if (ok && page) {
+        ok = pv_parse_long(page, 1, 100000, &n) == 0;
+        c->page = (size_t)n;
     }
     if (!ok) {
         r->error = T(r, "Et filter har en verdi vi ikke kjenner. Velg blant verdiene i skjemaet.");
@@ -369,15 +381,66 @@ static json_t *measure_view(ov_ctx *c, json_t *m)
     return v;
 }
 
-static json_t *measure_views(ov_ctx *c, bool overdue_only)
+/* The rows from..from+max of the measures (only the overdue ones when overdue_only); *total
+ * gets how many there are in all. */
+static json_t *measure_views(ov_ctx *c, bool overdue_only, size_t from, size_t max,
+                             size_t *total)
 {
     json_t *out = json_array();
-    size_t i;
+    size_t i, n = 0;
     json_t *m;
-    json_array_foreach(json_object_get(c->data, "measures"), i, m)
-        if (!overdue_only || json_is_true(json_object_get(m, "overdue")))
+    json_array_foreach(json_object_get(c->data, "measures"), i, m) {
+        if (overdue_only && !json_is_true(json_object_get(m, "overdue")))
+            continue;
+        if (n >= from && n - from < max)
             json_array_append_new(out, measure_view(c, m));
+        n++;
+    }
+    *total = n;
     return out;
+}
+
+/* path?filters&side=n */
+static json_t *page_href(ov_ctx *c, size_t page)
+{
+    buf href = BUF_INIT;
+    buf_printf(&href, "%s?", c->r->path);
+    if (c->query.len)
+        buf_printf(&href, "%s&", buf_cstr(&c->query));
+    buf_printf(&href, "side=%zu#ov-heading-tiltak", page);
+    json_t *s = json_string(buf_cstr(&href));
+    buf_finish(&href);
+    return s;
+}
+
+/* The list of every measure, one page of OVERVIEW_PAGE_SIZE rows at a time (the charts and
+ * tables above count them all; the downloads hold them all): "measures", "measures_total"
+ * and "paging" {number, count, first, last, previous_href, next_href}. */
+static void measures_page(ov_ctx *c, json_t *vm)
+{
+    size_t total;
+    size_t page = c->page ? c->page : 1;
+    json_t *rows = measure_views(c, false, (page - 1) * OVERVIEW_PAGE_SIZE, OVERVIEW_PAGE_SIZE,
+                                 &total);
+    size_t count = total ? (total + OVERVIEW_PAGE_SIZE - 1) / OVERVIEW_PAGE_SIZE : 1;
+    if (page > count) { /* past the end: the last page */
+        json_decref(rows);
+        page = count;
+        rows = measure_views(c, false, (page - 1) * OVERVIEW_PAGE_SIZE, OVERVIEW_PAGE_SIZE,
+                             &total);
+    }
+    size_t first = (page - 1) * OVERVIEW_PAGE_SIZE;
+    json_t *paging = json_pack("{s:I, s:I, s:I, s:I, s:b}", "number", (json_int_t)page, "count",
+                               (json_int_t)count, "first", (json_int_t)(total ? first + 1 : 0),
+                               "last", (json_int_t)(first + json_array_size(rows)), "several",
+                               count > 1);
+    if (page > 1)
+        json_object_set_new(paging, "previous_href", page_href(c, page - 1));
+    if (page < count)
+        json_object_set_new(paging, "next_href", page_href(c, page + 1));
+    json_object_set_new(vm, "measures", rows);
+    json_object_set_new(vm, "measures_total", json_integer((json_int_t)total));
+    json_object_set_new(vm, "paging", paging);
 }
 
 static json_t *revision_views(ov_ctx *c)
@@ -508,13 +571,19 @@ static json_t *page_view(ov_ctx *c, json_t *opts)
     }
     json_object_set_new(vm, "charts", sections);
     json_object_set_new(vm, "has_measures", json_boolean(json_array_size(measures) > 0));
-    json_object_set_new(vm, "overdue", measure_views(c, true));
+    size_t overdue_total;
+    json_object_set_new(vm, "overdue", measure_views(c, true, 0, OVERVIEW_OVERDUE_MAX,
+                                                     &overdue_total));
+    json_object_set_new(vm, "overdue_total", json_integer((json_int_t)overdue_total));
+    json_object_set_new(vm, "overdue_shown",
+                        json_integer((json_int_t)json_array_size(json_object_get(vm, "overdue"))));
+    json_object_set_new(vm, "overdue_cut", json_boolean(overdue_total > OVERVIEW_OVERDUE_MAX));
     json_object_set_new(vm, "overdue_csv_href", download_href(c, "csv", "forsinket"));
     json_object_set_new(vm, "revision_due", revision_views(c));
     json_object_set_new(vm, "revision_csv_href", download_href(c, "csv", "revisjon"));
     json_object_set_new(vm, "indicators_behind", indicator_views(c));
     json_object_set_new(vm, "indicators_csv_href", download_href(c, "csv", "indikatorer"));
-    json_object_set_new(vm, "measures", measure_views(c, false));
+    measures_page(c, vm);
     static const char *const lists[] = {"overdue", "revision_due", "indicators_behind"};
     for (size_t i = 0; i < PV_ARRAY_LEN(lists); i++) {
         char key[64];

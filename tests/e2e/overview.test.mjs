@@ -110,7 +110,9 @@ test('the public overview: charts with their numbers in the tables, closed perio
   assert.equal(json.tally.by_status.forsinket, 1);
   assert.equal(json.tally.by_status['fullført'], 1);
   assert.equal(json.tally.by_status['i rute'], 0); // the open annual report is not public
-  assert.equal(json.shown, json.measures.length);
+  assert.equal(json.shown, json.measures_total); // every measure counts; the list is paged
+  assert.equal(json.measures.length, Math.min(100, json.measures_total));
+  assert.equal(json.paging.count, Math.ceil(json.measures_total / 100));
   const api = await getJson('/api/v1/overview');
   assert.deepEqual(api.json.tally, json.tally);
 });
@@ -174,8 +176,30 @@ test('printing hides the navigation and the filter form and keeps the tables', T
   });
 });
 
+test('the list of every measure comes in pages of 100, the charts count them all', T, async () => {
+  const first = (await getJson('/oversikt')).json;
+  assert.ok(first.measures_total > 100, 'the demo has more than one page of measures');
+  await withPage(browser, { javaScriptEnabled: false }, async (page) => {
+    await open(server, page, '/oversikt');
+    assert.equal(await page.locator('.overview-measures tbody tr').count(), 100);
+    const next = page.locator('.overview-paging a[rel="next"]');
+    const res = await navigate(page, () => next.click());
+    assert.equal(new URL(page.url()).searchParams.get('side'), '2');
+    await judge(page, '/oversikt page 2', res, { jsOff: true });
+    const rest = first.measures_total - 100;
+    assert.equal(await page.locator('.overview-measures tbody tr').count(), Math.min(rest, 100));
+    assert.match(await page.locator('.overview-paging').innerText(), new RegExp(`101–${100 + Math.min(rest, 100)} av ${first.measures_total}`));
+    assert.equal(await page.locator('.overview-paging a[rel="prev"]').count(), 1);
+  });
+  const second = (await getJson('/oversikt?side=2')).json;
+  assert.deepEqual(second.tally, first.tally);
+  assert.notDeepEqual(second.measures.map((m) => m.id), first.measures.map((m) => m.id));
+  const past = (await getJson('/oversikt?side=999')).json; // past the end: the last page
+  assert.equal(past.paging.number, past.paging.count);
+});
+
 test('unknown filters, formats and tables are refused with 400', T, async () => {
-  for (const q of ['plan=finnes-ikke', 'status=ferdig', 'aar=20x5', 'enhet=ingen-slik', 'format=pdf', 'format=csv&tabell=budsjett']) {
+  for (const q of ['plan=finnes-ikke', 'status=ferdig', 'aar=20x5', 'enhet=ingen-slik', 'format=pdf', 'format=csv&tabell=budsjett', 'side=0', 'side=en']) {
     const res = await fetch(`${server.url}/oversikt?${q}`, { signal: AbortSignal.timeout(WAIT) });
     assert.equal(res.status, 400, q);
     await res.text();
