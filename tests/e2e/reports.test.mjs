@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { startServer, launchBrowser, root, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
+import { startServer, launchBrowser, cli, root, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
 import { judgeInto, assertValidHtml } from './lib/check.mjs';
 import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
@@ -63,10 +63,10 @@ function sql(query) {
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  const member = addUser(server, MEMBER, 'leser');
+  addUser(server, MEMBER, 'leser');
   addUser(server, PLANNER, 'planlegger');
-  // TODO: `planverk user add … --unit` once the CLI has it (helper H2)
-  sql(`INSERT INTO unit_member (unit_id, user_id) VALUES ('${UNIT}', ${member})`);
+  const units = cli(['user', 'units', '--db', server.db, MEMBER.email, UNIT]);
+  assert.equal(units.status, 0, units.stderr);
   measures = sql(`SELECT m.id FROM measure m JOIN measure_unit mu ON mu.measure_id = m.id
     WHERE mu.unit_id = '${UNIT}' AND m.kind = 'tiltak' ORDER BY m.id`).split('\n');
   assert.equal(measures.length, 2, `${UNIT} has two measures to report on`);
@@ -223,8 +223,14 @@ test('the API lists the reports of a period and creates one', T, async () => {
     const res = await request('POST', `/api/v1/measures/${other}/reports`, { session, csrf, json: { period: T2, status: 'i rute' } });
     assert.equal(res.status, 403);
     assertDeclared('/api/v1/measures/{id}/reports', 'post', res);
-    // TODO: a member creating a report of their own unit's measure through the API, once
-    // measure_unit_member (pages/measures.c, helper H2) is committed
+    // a measure of their own unit: the member reports it (the status of T1 kept, so that
+    // the change rule has nothing to say)
+    const own = measures[1];
+    const status = reportOf(own, T1).split('|')[0];
+    const mine = await request('POST', `/api/v1/measures/${own}/reports`, { session, csrf, json: { period: T2, status } });
+    assert.equal(mine.status, 201, mine.text);
+    assertDeclared('/api/v1/measures/{id}/reports', 'post', mine);
+    assert.equal(reportOf(own, T2).split('|')[0], status);
   });
   await withPage(browser, NO_JS, async (page, context) => {
     await signIn(server, page, PLANNER);
