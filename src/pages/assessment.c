@@ -455,10 +455,9 @@ int page_staff_group_assessment_save(pv_req *r, json_t **vm)
 
 int page_api_assessment_create(pv_req *r, json_t **vm)
 {
-    if (!r->body) {
-        r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
-        return 415;
-    }
+    int needs = page_needs_json(r);
+    if (needs)
+        return needs;
     const char *pid = r->params[0];
     if (!plan_id_valid(pid))
         return 404;

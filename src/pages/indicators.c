@@ -418,10 +418,9 @@ int page_api_readings(pv_req *r, json_t **vm)
 
 int page_api_reading_create(pv_req *r, json_t **vm)
 {
-    if (!r->body || !json_is_object(r->body)) {
-        r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
-        return 415;
-    }
+    int needs = page_needs_json(r);
+    if (needs)
+        return needs;
     json_t *ind;
     int status = load(r, &ind);
     if (status)

@@ -644,14 +644,6 @@ int page_api_measures(pv_req *r, json_t **vm)
     return 200;
 }
 
-static int needs_json(pv_req *r)
-{
-    if (json_is_object(r->body))
-        return 0;
-    r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
-    return r->body ? 400 : 415;
-}
-
 /* The measure's view-model (as GET /api/v1/measures/{id}) for the measure just written. */
 static int measure_detail(pv_req *r, const char *id, json_t **vm)
 {
@@ -667,7 +659,7 @@ static int measure_detail(pv_req *r, const char *id, json_t **vm)
 
 int page_api_measure_create(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
@@ -675,18 +667,7 @@ int page_api_measure_create(pv_req *r, json_t **vm)
     buf id = BUF_INIT;
     int rc = store_measure_create(r->w->db, &who, session_now(), r->params[0], input, errors,
                                   &id);
-    if (rc == PV_EINVAL) {
-        *vm = portfolio_problem(r, errors);
-        status = 422;
-    } else if (rc != 0) {
-        status = portfolio_status(rc);
-    } else if ((status = measure_detail(r, buf_cstr(&id), vm)) == 200) {
-        char url[200];
-        snprintf(url, sizeof url, "/api/v1/measures/%s", buf_cstr(&id));
-        json_t *detail = *vm;
-        *vm = NULL;
-        status = portfolio_created(r, url, detail);
-    }
+    status = portfolio_api_created(r, rc, errors, "/api/v1/measures/", buf_cstr(&id), measure_detail, vm);
     buf_finish(&id);
     json_decref(input);
     json_decref(errors);
@@ -695,20 +676,13 @@ int page_api_measure_create(pv_req *r, json_t **vm)
 
 int page_api_measure_update(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
     actor who = portfolio_actor(r);
     int rc = store_measure_update(r->w->db, &who, session_now(), r->params[0], input, errors);
-    if (rc == PV_EINVAL) {
-        *vm = portfolio_problem(r, errors);
-        status = 422;
-    } else if (rc != 0) {
-        status = portfolio_status(rc);
-    } else {
-        status = measure_detail(r, r->params[0], vm);
-    }
+    status = portfolio_api_changed(r, rc, errors, measure_detail, vm);
     json_decref(input);
     json_decref(errors);
     return status;

@@ -53,4 +53,8 @@ void page_format_time(int64_t t, char *out, size_t size);
 /* The local day of a Unix time (a JSON integer) as "YYYY-MM-DD", or null. */
 json_t *page_day(json_t *t);
 
+/* For an API write: 0 when the request carried a JSON object (the dispatcher parsed it into
+ * r->body), else 415 with r->error saying what to send. */
+int page_needs_json(pv_req *r);
+
 #endif

@@ -100,6 +100,17 @@ json_t *portfolio_problem(pv_req *r, json_t *errors);
  * ROUTE_RAW) and takes vm over. */
 int portfolio_created(pv_req *r, const char *location, json_t *vm);
 
+/* Builds the view-model of the record id as its GET answers it: 200, or an error status. */
+typedef int (*portfolio_detail_fn)(pv_req *r, const char *id, json_t **vm);
+/* The answer of an API write whose store call returned rc, with the refusals in errors:
+ * 422 with the problem object; the store's error as a status; or the record as detail()
+ * builds it — after a create 201 with Location prefix+id (sent here: returns 0), after a
+ * change 200 with the record of r->params[0]. */
+int portfolio_api_created(pv_req *r, int rc, json_t *errors, const char *prefix,
+                          const char *id, portfolio_detail_fn detail, json_t **vm);
+int portfolio_api_changed(pv_req *r, int rc, json_t *errors, portfolio_detail_fn detail,
+                          json_t **vm);
+
 /* Who acts: the signed-in user and the client address. */
 actor portfolio_actor(pv_req *r);
 

@@ -414,3 +414,32 @@ json_t *portfolio_plan_staff_view(pv_req *r, const char *plan_id)
     }
     return view;
 }
+
+int portfolio_api_created(pv_req *r, int rc, json_t *errors, const char *prefix,
+                          const char *id, portfolio_detail_fn detail, json_t **vm)
+{
+    if (rc == PV_EINVAL) {
+        *vm = portfolio_problem(r, errors);
+        return 422;
+    }
+    if (rc != 0)
+        return portfolio_status(rc);
+    json_t *body = NULL;
+    int status = detail(r, id, &body);
+    if (status != 200)
+        return status;
+    char url[200];
+    snprintf(url, sizeof url, "%s%s", prefix, id);
+    return portfolio_created(r, url, body);
+}
+
+/* The reply of a change: 422 with the problem, or 200 with the record's detail. */
+int portfolio_api_changed(pv_req *r, int rc, json_t *errors, portfolio_detail_fn detail,
+                          json_t **vm)
+{
+    if (rc == PV_EINVAL) {
+        *vm = portfolio_problem(r, errors);
+        return 422;
+    }
+    return rc != 0 ? portfolio_status(rc) : detail(r, r->params[0], vm);
+}

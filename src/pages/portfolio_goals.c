@@ -565,14 +565,6 @@ int page_staff_indicator_save(pv_req *r, json_t **vm)
 
 /* ---------------------------------------------------------------- the API */
 
-static int needs_json(pv_req *r)
-{
-    if (r->body)
-        return 0;
-    r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
-    return 415;
-}
-
 /* {goal: record with level_label, indicators: [records]} */
 static int goal_detail(pv_req *r, const char *id, json_t **vm)
 {
@@ -613,61 +605,31 @@ int page_api_indicator(pv_req *r, json_t **vm)
     return indicator_detail(r, r->params[0], vm);
 }
 
-/* The reply of a create: 422 with the problem, or 201 with the record's detail. */
-static int created(pv_req *r, int rc, json_t *errors, const char *prefix, const char *id,
-                   int (*detail)(pv_req *, const char *, json_t **), json_t **vm)
-{
-    if (rc == PV_EINVAL) {
-        *vm = portfolio_problem(r, errors);
-        return 422;
-    }
-    if (rc != 0)
-        return portfolio_status(rc);
-    json_t *body = NULL;
-    int status = detail(r, id, &body);
-    if (status != 200)
-        return status;
-    char url[200];
-    snprintf(url, sizeof url, "%s%s", prefix, id);
-    return portfolio_created(r, url, body);
-}
-
 int page_api_goal_create(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
     actor who = portfolio_actor(r);
     buf id = BUF_INIT;
     int rc = store_goal_create(r->w->db, &who, session_now(), input, errors, &id);
-    status = created(r, rc, errors, "/api/v1/goals/", buf_cstr(&id), goal_detail, vm);
+    status = portfolio_api_created(r, rc, errors, "/api/v1/goals/", buf_cstr(&id), goal_detail, vm);
     buf_finish(&id);
     json_decref(input);
     json_decref(errors);
     return status;
 }
 
-/* The reply of a change: 422 with the problem, or 200 with the record's detail. */
-static int changed(pv_req *r, int rc, json_t *errors,
-                   int (*detail)(pv_req *, const char *, json_t **), json_t **vm)
-{
-    if (rc == PV_EINVAL) {
-        *vm = portfolio_problem(r, errors);
-        return 422;
-    }
-    return rc != 0 ? portfolio_status(rc) : detail(r, r->params[0], vm);
-}
-
 int page_api_goal_update(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
     actor who = portfolio_actor(r);
     int rc = store_goal_update(r->w->db, &who, session_now(), r->params[0], input, errors);
-    status = changed(r, rc, errors, goal_detail, vm);
+    status = portfolio_api_changed(r, rc, errors, goal_detail, vm);
     json_decref(input);
     json_decref(errors);
     return status;
@@ -675,7 +637,7 @@ int page_api_goal_update(pv_req *r, json_t **vm)
 
 int page_api_indicator_create(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *goal;
@@ -694,7 +656,7 @@ int page_api_indicator_create(pv_req *r, json_t **vm)
     actor who = portfolio_actor(r);
     buf id = BUF_INIT;
     rc = store_indicator_create(r->w->db, &who, session_now(), input, errors, &id);
-    status = created(r, rc, errors, "/api/v1/indicators/", buf_cstr(&id), indicator_detail, vm);
+    status = portfolio_api_created(r, rc, errors, "/api/v1/indicators/", buf_cstr(&id), indicator_detail, vm);
     buf_finish(&id);
     json_decref(input);
     json_decref(errors);
@@ -703,13 +665,13 @@ int page_api_indicator_create(pv_req *r, json_t **vm)
 
 int page_api_indicator_update(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
     actor who = portfolio_actor(r);
     int rc = store_indicator_update(r->w->db, &who, session_now(), r->params[0], input, errors);
-    status = changed(r, rc, errors, indicator_detail, vm);
+    status = portfolio_api_changed(r, rc, errors, indicator_detail, vm);
     json_decref(input);
     json_decref(errors);
     return status;

@@ -521,35 +521,16 @@ static int plan_detail(pv_req *r, const char *id, json_t **vm)
     return page_plan(r, vm);
 }
 
-static int needs_json(pv_req *r)
-{
-    if (r->body)
-        return 0;
-    r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
-    return 415;
-}
-
 int page_api_plan_create(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
     actor who = portfolio_actor(r);
     buf id = BUF_INIT;
     int rc = store_plan_create(r->w->db, &who, session_now(), input, errors, &id);
-    if (rc == PV_EINVAL) {
-        *vm = portfolio_problem(r, errors);
-        status = 422;
-    } else if (rc != 0) {
-        status = portfolio_status(rc);
-    } else if ((status = plan_detail(r, buf_cstr(&id), vm)) == 200) {
-        char url[200];
-        snprintf(url, sizeof url, "/api/v1/plans/%s", buf_cstr(&id));
-        json_t *detail = *vm;
-        *vm = NULL;
-        status = portfolio_created(r, url, detail);
-    }
+    status = portfolio_api_created(r, rc, errors, "/api/v1/plans/", buf_cstr(&id), plan_detail, vm);
     buf_finish(&id);
     json_decref(input);
     json_decref(errors);
@@ -558,20 +539,13 @@ int page_api_plan_create(pv_req *r, json_t **vm)
 
 int page_api_plan_update(pv_req *r, json_t **vm)
 {
-    int status = needs_json(r);
+    int status = page_needs_json(r);
     if (status)
         return status;
     json_t *input = portfolio_json_input(r), *errors = json_array();
     actor who = portfolio_actor(r);
     int rc = store_plan_update(r->w->db, &who, session_now(), r->params[0], input, errors);
-    if (rc == PV_EINVAL) {
-        *vm = portfolio_problem(r, errors);
-        status = 422;
-    } else if (rc != 0) {
-        status = portfolio_status(rc);
-    } else {
-        status = plan_detail(r, r->params[0], vm);
-    }
+    status = portfolio_api_changed(r, rc, errors, plan_detail, vm);
     json_decref(input);
     json_decref(errors);
     return status;

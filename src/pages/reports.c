@@ -512,10 +512,9 @@ static void json_report(json_t *body, report_input *in, json_t *errors)
 
 int page_api_report_create(pv_req *r, json_t **vm)
 {
-    if (!r->body || !json_is_object(r->body)) {
-        r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
-        return 415;
-    }
+    int needs = page_needs_json(r);
+    if (needs)
+        return needs;
     json_t *errors = json_array();
     followup_period p;
     const char *text = json_string_value(json_object_get(r->body, "period"));

@@ -187,3 +187,11 @@ json_t *page_plan_summary(pv_req *r, json_t *plan)
                                                                 : json_string(page_not_given(r)));
     return s;
 }
+
+int page_needs_json(pv_req *r)
+{
+    if (json_is_object(r->body))
+        return 0;
+    r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
+    return 415;
+}
