@@ -9,10 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
-import { startServer, launchBrowser, cli, root, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
+import { startServer, launchBrowser, cli, WAIT, withPage, navigate, open, osloDay } from './lib/server.mjs';
+import { assertDeclared } from './lib/openapi.mjs';
 import { judgeInto, assertValidHtml } from './lib/check.mjs';
 import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
@@ -25,30 +23,6 @@ const YEAR = osloDay().slice(0, 4);
 const T1 = `${YEAR}-t1`;
 const T2 = `${YEAR}-t2`;
 
-// The OpenAPI document judges the API's answers (as in api.test.mjs).
-const doc = JSON.parse(readFileSync(path.join(root, 'docs/api/openapi.json'), 'utf8'));
-const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
-ajv.addVocabulary(['openapi', 'info', 'servers', 'security', 'tags', 'paths', 'components', 'webhooks', 'jsonSchemaDialect']);
-ajv.addFormat('uri-reference', true);
-ajv.addFormat('date', true);
-ajv.addSchema(doc, 'openapi.json');
-const pointer = (...parts) => parts.map((s) => String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
-
-/** Asserts that the document declares res (status, media type) for method route and that the
- * body matches its schema. */
-function assertDeclared(route, method, res) {
-  let resp = doc.paths[route]?.[method]?.responses?.[String(res.status)];
-  assert.ok(resp, `the document declares no ${res.status} for ${method.toUpperCase()} ${route}`);
-  let at = ['paths', route, method, 'responses', String(res.status)];
-  if (resp.$ref) {
-    at = resp.$ref.replace(/^#\//, '').split('/');
-    resp = at.reduce((o, k) => o[k], doc);
-  }
-  const media = (res.headers.get('content-type') ?? '').split(';')[0].trim();
-  assert.ok(resp.content?.[media], `${method.toUpperCase()} ${route} ${res.status}: no ${media} in the document`);
-  const v = ajv.compile({ $ref: `openapi.json#/${pointer(...at, 'content', media, 'schema')}` });
-  if (!v(res.json)) assert.fail(`${method.toUpperCase()} ${route} (${res.status}) does not match:\n${JSON.stringify(v.errors.slice(0, 10), null, 1)}`);
-}
 
 let server;
 let browser;

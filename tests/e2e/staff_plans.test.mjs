@@ -11,10 +11,8 @@
 // axe-core and the Nu Html Checker judge every staff page added, with and without errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
-import { startServer, launchBrowser, root, WAIT, withPage, navigate, open } from './lib/server.mjs';
+import { startServer, launchBrowser, WAIT, withPage, navigate, open } from './lib/server.mjs';
+import { assertDeclared } from './lib/openapi.mjs';
 import { judgeInto, assertValidHtml } from './lib/check.mjs';
 import { addUser, signIn, sessionOf, csrfOf } from './lib/staff.mjs';
 
@@ -64,27 +62,6 @@ async function publicPlan(id) {
   return res.json;
 }
 
-// The OpenAPI document judges the API's answers (as in api.test.mjs).
-const doc = JSON.parse(readFileSync(path.join(root, 'docs/api/openapi.json'), 'utf8'));
-const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
-ajv.addVocabulary(['openapi', 'info', 'servers', 'security', 'tags', 'paths', 'components', 'webhooks', 'jsonSchemaDialect']);
-ajv.addFormat('uri-reference', true);
-ajv.addSchema(doc, 'openapi.json');
-const pointer = (...parts) => parts.map((s) => String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
-
-function assertDeclared(route, method, res) {
-  let resp = doc.paths[route]?.[method]?.responses?.[String(res.status)];
-  assert.ok(resp, `the document declares no ${res.status} for ${method.toUpperCase()} ${route}`);
-  let at = ['paths', route, method, 'responses', String(res.status)];
-  if (resp.$ref) {
-    at = resp.$ref.replace(/^#\//, '').split('/');
-    resp = at.reduce((o, k) => o[k], doc);
-  }
-  const media = res.type.split(';')[0].trim();
-  assert.ok(resp.content?.[media], `${method.toUpperCase()} ${route} ${res.status}: no ${media} in the document`);
-  const v = ajv.compile({ $ref: `openapi.json#/${pointer(...at, 'content', media, 'schema')}` });
-  if (!v(res.json)) assert.fail(`${method.toUpperCase()} ${route} (${res.status}) does not match:\n${JSON.stringify(v.errors.slice(0, 10), null, 1)}`);
-}
 
 // ---------------------------------------------------------------- the focus, as in pages.test.mjs
 
