@@ -260,7 +260,8 @@ static json_t *chart_costs(ov_ctx *c, const char *id, const char *key, bool unit
                            const char *title, const char *desc)
 {
     json_t *ch = chart_base(c, id, title, desc);
-    json_object_set_new(ch, "unit", json_string(T(c->r, "1000 kr")));
+    /* «3 910 tusen kr»: «3 910 1000 kr» would read as one number */
+    json_object_set_new(ch, "unit", json_string(T(c->r, "tusen kr")));
     json_t *cats = json_array();
     size_t i;
     json_t *y, *g;

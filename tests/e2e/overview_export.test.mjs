@@ -49,6 +49,14 @@ async function overview(q = '') {
   return res.json();
 }
 
+/** Every measure of the overview with the filters q ('' or '?…'), from all its pages. */
+async function allMeasures(q, page) {
+  const all = [...page.measures];
+  for (let n = 2; n <= page.paging.count; n++) all.push(...(await overview(`${q ? q + '&' : '?'}side=${n}`)).measures);
+  assert.equal(all.length, page.measures_total);
+  return all;
+}
+
 /** RFC 4180 records with separator sep. */
 function parseCsv(text, sep) {
   const rows = [];
@@ -119,7 +127,7 @@ test('the Excel workbook: Sammendrag formulas equal the page sums', T, async () 
     const file = path.join(dir, `oversikt${q ? '-plan' : ''}.xlsx`);
     writeFileSync(file, bytes);
     const titles = new Map();
-    for (const mm of page.measures) {
+    for (const mm of await allMeasures(q, page)) {
       if (!titles.has(mm.plan_id)) titles.set(mm.plan_id, []);
       titles.get(mm.plan_id).push(mm.title);
     }
