@@ -86,6 +86,11 @@ static void reports_view(pv_req *r, json_t *m)
         const char *status = followup_status_label(str(rep, "status"));
         json_object_set_new(rep, "status_label", json_string(status ? T(r, status) : ""));
         json_object_set_new(rep, "provisional", json_boolean(!json_is_true(json_object_get(rep, "closed"))));
+        json_t *progress = json_object_get(rep, "progress"); /* 0 % is a figure, not nothing */
+        if (json_is_integer(progress)) {
+            snprintf(text, sizeof text, "%lld %%", (long long)json_integer_value(progress));
+            json_object_set_new(rep, "progress_text", json_string(text));
+        }
     }
     json_object_set_new(m, "has_reports", json_boolean(json_array_size(reports) > 0));
     json_t *latest = json_array_get(reports, 0); /* newest first */

@@ -114,7 +114,7 @@ test('a planner closes the period; the public overview, its charts and the measu
     // the measure's own page has the report in its history
     const m = await open(server, page, `/tiltak/${LATE.id}`);
     await judge(page, `/tiltak/${LATE.id}`, m);
-    assert.match(await page.locator('main').innerText(), /1\. tertial[\s\S]*Forsinket/);
+    assert.match(await page.locator('main').innerText(), /1\. tertial[\s\S]*Forsinket[\s\S]*20 %/);
   });
 });
 
