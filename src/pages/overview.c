@@ -3,7 +3,7 @@
  * aar and status. Sections with an SVG chart and the same numbers as a table, overdue
  * measures, plans past revision, indicators behind their path, and every measure with its
  * costs per year; the same route answers ?format=csv&tabell=… (one table) and ?format=xlsx
- * (the workbook), which the handler sends itself (status 0).
+ * (the workbook, written on a pool thread), which the handler sends itself.
  * Layer: pages. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +16,12 @@
 #include "export/csv.h"
 #include "export/svg_chart.h"
 #include "export/xlsx.h"
+#include "http/pool.h"
 #include "http/request.h"
 #include "pages/followup.h"
 #include "pages/pages.h"
 #include "store/overview.h"
+#include "web/dispatch.h"
 
 /* The tables of ?tabell=, in page order; the first five are charts. */
 static const char *const tables[] = {"tiltak", "status", "plan", "enhet", "kostnad-plan",
@@ -800,6 +802,34 @@ static json_t *xlsx_row(ov_ctx *c, json_t *m)
     return json_pack("{s:o, s:o, s:o}", "cells", cells, "amounts", amounts, "notes", notes);
 }
 
+/* The workbook is written on a pool thread (tens of milliseconds for a large overview,
+ * which would stall every request on this loop), then sent from the loop (DESIGN.md §2). */
+typedef struct xlsx_job {
+    pv_req *r;
+    json_t *desc; /* xlsx_overview's description, owned by the job */
+    buf out;
+    int rc;
+    char name[64];
+} xlsx_job;
+
+static void xlsx_work(void *arg)
+{
+    xlsx_job *j = arg;
+    j->rc = xlsx_overview(j->desc, &j->out);
+}
+
+static void xlsx_done(void *arg)
+{
+    xlsx_job *j = arg;
+    if (j->rc == PV_OK)
+        send_download(j->r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      j->name, &j->out);
+    web_finish(j->r, j->rc == PV_OK ? 0 : 500, NULL);
+    json_decref(j->desc);
+    buf_finish(&j->out);
+    free(j);
+}
+
 static int send_xlsx(ov_ctx *c)
 {
     pv_req *r = c->r;
@@ -816,26 +846,26 @@ static int send_xlsx(ov_ctx *c)
         json_array_append_new(json_object_get(p, "rows"), xlsx_row(c, m));
     }
     json_decref(by_plan);
+    xlsx_job *j = pv_calloc(1, sizeof *j);
+    *j = (xlsx_job){.r = r, .out = BUF_INIT};
+    /* a deep copy: the job must share no reference counts with this thread's values */
     json_t *desc = json_pack(
         "{s:s, s:s, s:s, s:s, s:[s, s, s, s, s, s, s], s:O, s:o}", "summary", T(r, "Sammendrag"),
         "plan", T(r, "Plan"), "total", T(r, "Sum"), "note", T(r, "Merknad"), "columns",
         T(r, "Tiltak"), T(r, "Satsingsområde"), T(r, "Ansvarlig"), T(r, "Status"),
         T(r, "Periode"), T(r, "Fremdrift %"), T(r, "Frist"), "years",
         json_object_get(c->data, "years"), "plans", plans);
-    buf out = BUF_INIT;
-    int rc = xlsx_overview(desc, &out);
+    j->desc = json_deep_copy(desc);
     json_decref(desc);
-    if (rc != PV_OK) {
-        buf_finish(&out);
-        return 500;
-    }
-    char name[64], day[11];
+    char day[11];
     pv_date_format(c->f.today, day);
-    snprintf(name, sizeof name, "tiltaksoversikt-%s.xlsx", day);
-    send_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name,
-                  &out);
-    buf_finish(&out);
-    return 0;
+    snprintf(j->name, sizeof j->name, "tiltaksoversikt-%s.xlsx", day);
+    if (pool_submit(r->app->pool, r->w->base, xlsx_work, xlsx_done, j) != 0) {
+        json_decref(j->desc);
+        free(j);
+        return 503;
+    }
+    return PV_DEFERRED;
 }
 
 /* ---------------------------------------------------------------- handlers */
