@@ -167,6 +167,7 @@ int page_measure(pv_req *r, json_t **vm)
     }
     const char *type = measure_type_label(str(m, "type"));
     json_object_set_new(m, "type_label", type ? json_string(T(r, type)) : json_null());
+    json_object_set_new(m, "description_lines", page_lines(str(m, "description")));
     costs_view(m);
     reports_view(r, m);
     sdgs_view(r, m);

@@ -57,4 +57,8 @@ json_t *page_day(json_t *t);
  * r->body), else 415 with r->error saying what to send. */
 int page_needs_json(pv_req *r);
 
+/* The lines of a text (the data keep a measure's paragraphs one per line) as an array of
+ * strings, blank ones left out; an empty array for NULL. */
+json_t *page_lines(const char *text);
+
 #endif

@@ -292,6 +292,7 @@ static json_t *measure_view(json_t *m, json_t *years)
     const char *title = json_string_value(json_object_get(m, "title"));
     const char *desc = json_string_value(json_object_get(m, "description"));
     json_object_set_new(v, "has_more", json_boolean(desc && title && strcmp(desc, title) != 0));
+    json_object_set_new(v, "description_lines", page_lines(desc));
     char url[160];
     snprintf(url, sizeof url, "/tiltak/%s", json_string_value(json_object_get(m, "id")));
     json_object_set_new(v, "url", json_string(url));

@@ -195,3 +195,21 @@ int page_needs_json(pv_req *r)
     r->error = T(r, "Send innholdet som et JSON-objekt (Content-Type: application/json).");
     return 415;
 }
+
+json_t *page_lines(const char *text)
+{
+    json_t *out = json_array();
+    for (const char *p = text; p && *p;) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        size_t a = 0;
+        while (a < n && (p[a] == ' ' || p[a] == '\t' || p[a] == '\r'))
+            a++;
+        while (n > a && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+            n--;
+        if (n > a)
+            json_array_append_new(out, json_stringn(p + a, n - a));
+        p = end ? end + 1 : p + strlen(p);
+    }
+    return out;
+}

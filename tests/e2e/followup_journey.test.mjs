@@ -115,6 +115,9 @@ test('a planner closes the period; the public overview, its charts and the measu
     const m = await open(server, page, `/tiltak/${LATE.id}`);
     await judge(page, `/tiltak/${LATE.id}`, m);
     assert.match(await page.locator('main').innerText(), /1\. tertial[\s\S]*Forsinket[\s\S]*20 %/);
+    // the source's lines are the description's paragraphs
+    assert.ok(await page.locator('.measure-description').count() > 1);
+    assert.equal(await page.locator('.measure-description').first().innerText(), LATE.title);
   });
 });
 
