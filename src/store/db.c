@@ -269,6 +269,42 @@ int store_one_row(store *s, sqlite3_stmt *st, const char *const *names, size_t n
     return PV_OK;
 }
 
+/* Steps st once (bound) and resets it: true when it gave a row. */
+static bool has_row(sqlite3_stmt *st)
+{
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return found;
+}
+
+bool store_exists(store *s, const char *sql, const char *id)
+{
+    sqlite3_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return false;
+    store_bind_text(st, 1, id);
+    return has_row(st);
+}
+
+bool store_exists_int(store *s, const char *sql, int64_t id)
+{
+    sqlite3_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    return has_row(st);
+}
+
+bool store_exists_pair(store *s, const char *sql, const char *a, int64_t b)
+{
+    sqlite3_stmt *st = store_prepare(s, sql);
+    if (!st)
+        return false;
+    store_bind_text(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    return has_row(st);
+}
+
 int store_row_by_id(store *s, const char *sql, const char *id, const char *const *names,
                     size_t n, json_t **out)
 {

@@ -52,6 +52,11 @@ int store_collect_rows_json(store *s, sqlite3_stmt *st, const char *const *names
  * store_collect_rows_json; PV_ENOTFOUND when there is no row. */
 int store_one_row(store *s, sqlite3_stmt *st, const char *const *names, size_t n,
                   size_t first_json, json_t **out) PV_NODISCARD;
+/* Whether sql returns a row with ?1 bound to the text id / to the integer id / to the
+ * text a and ?2 to the integer b. False also when it cannot be prepared. */
+bool store_exists(store *s, const char *sql, const char *id);
+bool store_exists_int(store *s, const char *sql, int64_t id);
+bool store_exists_pair(store *s, const char *sql, const char *a, int64_t b);
 /* The one row of sql, its ?1 bound to the text id, with names; PV_ENOTFOUND without a row. */
 int store_row_by_id(store *s, const char *sql, const char *id, const char *const *names,
                     size_t n, json_t **out) PV_NODISCARD;

@@ -151,7 +151,7 @@ static void unique_id(store *s, const char *exists_sql, const char *prefix, cons
         if (n > 1)
             buf_printf(out, "-%d", n);
         if (strcmp(buf_cstr(out), PLAN_ID_RESERVED) != 0 &&
-            !store_edit_exists(s, exists_sql, buf_cstr(out)))
+            !store_exists(s, exists_sql, buf_cstr(out)))
             break;
     }
     buf_finish(&base);
@@ -171,7 +171,7 @@ static void new_id(store *s, const char *exists_sql, const char *prefix, json_t 
         return;
     if (strcmp(given, PLAN_ID_RESERVED) == 0)
         field_error(errors, "id", N_("«ny» kan ikke brukes som id. Skriv en annen id."), NULL);
-    else if (store_edit_exists(s, exists_sql, given))
+    else if (store_exists(s, exists_sql, given))
         field_error(errors, "id", taken_msg, given);
 }
 
@@ -268,7 +268,7 @@ static void check_goal(store *s, const char *id, json_t *rec, json_t *diff, json
 {
     const char *plan = json_string_value(json_object_get(rec, "plan_id"));
     if (changed(diff, "plan_id") && plan && !field_has_error(errors, "plan_id") &&
-        !store_edit_exists(s, SQL_PLAN_EXISTS, plan))
+        !store_exists(s, SQL_PLAN_EXISTS, plan))
         field_error(errors, "plan_id", N_("Planen finnes ikke. Velg en plan fra listen."), NULL);
     json_t *tree = goal_tree(s);
     if (!json_object_get(tree, id)) /* a new goal: part of the tree for the cycle check */
@@ -392,7 +392,7 @@ static void check_indicator(store *s, json_t *rec, json_t *diff, json_t *errors)
 {
     const char *plan = json_string_value(json_object_get(rec, "plan_id"));
     if (changed(diff, "plan_id") && plan && !field_has_error(errors, "plan_id") &&
-        !store_edit_exists(s, SQL_PLAN_EXISTS, plan))
+        !store_exists(s, SQL_PLAN_EXISTS, plan))
         field_error(errors, "plan_id", N_("Planen finnes ikke. Velg en plan fra listen."), NULL);
     json_t *goals = json_object_get(rec, "goal_ids");
     if (!changed(diff, "goal_ids") || !json_is_array(goals) || field_has_error(errors, "goal_ids"))
@@ -401,7 +401,7 @@ static void check_indicator(store *s, json_t *rec, json_t *diff, json_t *errors)
     size_t i;
     json_t *v;
     json_array_foreach(goals, i, v) {
-        if (store_edit_exists(s, SQL_GOAL_EXISTS, json_string_value(v)))
+        if (store_exists(s, SQL_GOAL_EXISTS, json_string_value(v)))
             continue;
         if (missing.len)
             buf_puts(&missing, ", ");

@@ -205,13 +205,7 @@ static bool ref_exists(import_ctx *c, int ref, const char *id)
     const char *sql = ref == REF_PLAN ? SQL_EXISTS_PLAN
                       : ref == REF_GOAL ? SQL_EXISTS_GOAL
                       : ref == REF_UNIT ? SQL_EXISTS_UNIT : SQL_EXISTS_MEASURE;
-    sqlite3_stmt *st = store_prepare(c->s, sql);
-    if (!st)
-        return false;
-    store_bind_text(st, 1, id);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return store_exists(c->s, sql, id);
 }
 
 static const char *check_text(json_t *v, size_t max_len)

@@ -138,29 +138,6 @@ static int rows_by_id(store *s, const char *sql, const char *id, const char *con
     return store_collect_rows_json(s, st, names, n, first_json, out);
 }
 
-static bool exists_pair(store *s, const char *sql, const char *a, int64_t b)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return false;
-    store_bind_text(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
-}
-
-static bool exists_int(store *s, const char *sql, int64_t id)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return false;
-    sqlite3_bind_int64(st, 1, id);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
-}
-
 static int exec_id(store *s, const char *sql, const char *id)
 {
     sqlite3_stmt *st = store_prepare(s, sql);
@@ -207,12 +184,12 @@ int store_user_units_set(store *s, const actor *who, int64_t now, int64_t user_i
         return PV_EINVAL;
     if (store_begin(s) != 0)
         return PV_EDB;
-    int rc = exists_int(s, SQL_USER_EXISTS, user_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists_int(s, SQL_USER_EXISTS, user_id) ? PV_OK : PV_ENOTFOUND;
     size_t i;
     json_t *v;
     json_array_foreach(unit_ids, i, v) {
         if (rc == 0 && (!json_is_string(v) ||
-                        !store_edit_exists(s, SQL_UNIT_EXISTS, json_string_value(v)))) {
+                        !store_exists(s, SQL_UNIT_EXISTS, json_string_value(v)))) {
             field_error(errors, "unit_ids", N_("Velg enheter fra listen."),
                         json_is_string(v) ? json_string_value(v) : NULL);
             rc = PV_EINVAL;
@@ -256,7 +233,7 @@ int store_user_units_set(store *s, const actor *who, int64_t now, int64_t user_i
 
 bool store_measure_unit_member(store *s, const char *measure_id, int64_t user_id)
 {
-    return measure_id && user_id > 0 && exists_pair(s, SQL_MEMBER, measure_id, user_id);
+    return measure_id && user_id > 0 && store_exists_pair(s, SQL_MEMBER, measure_id, user_id);
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -468,20 +445,20 @@ static void check_refs(store *s, json_t *rec, json_t *errors)
 {
     json_t *area = json_object_get(rec, "focus_area_id");
     if (json_is_integer(area) && !field_has_error(errors, "focus_area_id") &&
-        !exists_pair(s, SQL_AREA_OF_PLAN, json_string_value(json_object_get(rec, "plan_id")),
+        !store_exists_pair(s, SQL_AREA_OF_PLAN, json_string_value(json_object_get(rec, "plan_id")),
                      json_integer_value(area)))
         field_error(errors, "focus_area_id",
                     N_("Velg et satsingsområde i planen tiltaket hører til."), NULL);
     const char *goal = json_string_value(json_object_get(rec, "goal_id"));
     if (goal && !field_has_error(errors, "goal_id") &&
-        !store_edit_exists(s, SQL_GOAL_EXISTS, goal))
+        !store_exists(s, SQL_GOAL_EXISTS, goal))
         field_error(errors, "goal_id", N_("Velg et mål fra listen."), goal);
     size_t i;
     json_t *u;
     json_array_foreach(field_has_error(errors, "unit_ids") ? NULL
                                                             : json_object_get(rec, "unit_ids"),
                        i, u) {
-        if (!store_edit_exists(s, SQL_UNIT_EXISTS, json_string_value(u))) {
+        if (!store_exists(s, SQL_UNIT_EXISTS, json_string_value(u))) {
             field_error(errors, "unit_ids", N_("Velg enheter fra listen."), json_string_value(u));
             break;
         }
@@ -601,7 +578,7 @@ static void new_id(store *s, const char *plan_id, buf *id)
         size_t room = PLAN_ID_MAX - strlen(suffix);
         buf_printf(id, "%.*s%s", (int)(strlen(plan_id) < room ? strlen(plan_id) : room),
                    plan_id, suffix);
-        if (!store_edit_exists(s, SQL_MEASURE_EXISTS, buf_cstr(id)))
+        if (!store_exists(s, SQL_MEASURE_EXISTS, buf_cstr(id)))
             return;
     }
 }
@@ -614,7 +591,7 @@ int store_measure_create(store *s, const actor *who, int64_t now, const char *pl
         json_decref(in);
         return PV_EDB;
     }
-    int rc = store_edit_exists(s, SQL_PLAN_EXISTS, plan_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists(s, SQL_PLAN_EXISTS, plan_id) ? PV_OK : PV_ENOTFOUND;
     buf id = BUF_INIT;
     if (rc == 0) {
         json_object_set_new(in, "plan_id", json_string(plan_id));

@@ -116,17 +116,6 @@ static const char SQL_AREA_POSITION[] =
 
 /* ---------------------------------------------------------------- shared helpers */
 
-bool store_edit_exists(store *s, const char *sql, const char *id)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return false;
-    store_bind_text(st, 1, id);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
-}
-
 int store_edit_column(store *s, const char *sql, const char *id, json_t **out)
 {
     sqlite3_stmt *st = store_prepare(s, sql);
@@ -328,7 +317,7 @@ static void missing_ids(store *s, const char *sql, json_t *list, buf *out)
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
-        if (store_edit_exists(s, sql, json_string_value(v)))
+        if (store_exists(s, sql, json_string_value(v)))
             continue;
         if (out->len)
             buf_puts(out, ", ");
@@ -349,7 +338,7 @@ static void check_status(store *s, json_t *rec, json_t *errors)
     for (size_t i = 0; plan_base_statuses[i]; i++)
         if (strcmp(plan_base_statuses[i], status) == 0)
             return;
-    if (!store_edit_exists(s, SQL_STATUS_IN_USE, status))
+    if (!store_exists(s, SQL_STATUS_IN_USE, status))
         field_error(errors, "status", N_("Velg en av statusene i listen."), NULL);
 }
 
@@ -412,7 +401,7 @@ static void check_plan_refs(store *s, const char *id, json_t *rec, json_t *diff,
         check_status(s, rec, errors);
     const char *theme = json_string_value(json_object_get(rec, "theme_id"));
     if (changed(diff, "theme_id") && theme && !field_has_error(errors, "theme_id") &&
-        !store_edit_exists(s, SQL_THEME_EXISTS, theme))
+        !store_exists(s, SQL_THEME_EXISTS, theme))
         field_error(errors, "theme_id", N_("Temaet finnes ikke. Velg et tema fra listen."), NULL);
     if (changed(diff, "owner_user_id"))
         check_owner(s, rec, errors);
@@ -533,7 +522,7 @@ static void new_plan_id(store *s, json_t *rec, json_t *errors, buf *id)
         field_error(errors, "id", N_("Vi kan ikke lage en id av navnet. Skriv en id med små bokstaver a–z, sifre og bindestrek."), NULL);
     else if (strcmp(buf_cstr(id), PLAN_ID_RESERVED) == 0)
         field_error(errors, "id", N_("«ny» kan ikke brukes som id. Skriv en annen id."), NULL);
-    else if (store_edit_exists(s, SQL_PLAN_EXISTS, buf_cstr(id)))
+    else if (store_exists(s, SQL_PLAN_EXISTS, buf_cstr(id)))
         field_error(errors, "id",
                     given ? N_("Det finnes allerede en plan med denne id-en. Skriv en annen id.")
                           : N_("Det finnes allerede en plan med id-en som navnet gir. Skriv en annen id, eller endre navnet."),
@@ -719,7 +708,7 @@ int store_focus_area_create(store *s, const actor *who, int64_t now, const char 
         json_decref(in);
         return PV_EDB;
     }
-    int rc = store_edit_exists(s, SQL_PLAN_EXISTS, plan_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists(s, SQL_PLAN_EXISTS, plan_id) ? PV_OK : PV_ENOTFOUND;
     if (rc == 0) {
         check_area_name(s, plan_id, 0, in, errors);
         if (json_array_size(errors))

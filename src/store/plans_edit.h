@@ -73,8 +73,6 @@ int store_focus_area_move(store *s, const actor *who, int64_t now, const char *p
 
 /* ---- shared by the edit stores (plans_edit.c, goals_edit.c) */
 
-/* True when the one-parameter query sql (bound to id) gives a row. */
-bool store_edit_exists(store *s, const char *sql, const char *id);
 /* The first column of every row of sql (bound to id) as an array of strings. */
 int store_edit_column(store *s, const char *sql, const char *id, json_t **out) PV_NODISCARD;
 /* Binds a JSON string/integer/real/null value. */

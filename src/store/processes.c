@@ -206,12 +206,5 @@ int store_venues(store *s, json_t **out)
 
 bool store_process_member(store *s, const char *id, int64_t user_id)
 {
-    sqlite3_stmt *st = store_prepare(s, SQL_MEMBER);
-    if (!st)
-        return false;
-    store_bind_text(st, 1, id);
-    sqlite3_bind_int64(st, 2, user_id);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    return store_exists_pair(s, SQL_MEMBER, id, user_id);
 }

@@ -213,17 +213,6 @@ static sqlite3_stmt *prepare_id_text(store *s, const char *sql, int64_t id, cons
     return st;
 }
 
-static bool int_exists(store *s, const char *sql, int64_t id)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return false;
-    sqlite3_bind_int64(st, 1, id);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
-}
-
 static void bind_json_text(sqlite3_stmt *st, int i, json_t *v)
 {
     char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
@@ -537,10 +526,10 @@ static void check_process_refs(store *s, json_t *rec, json_t *errors)
 {
     const char *plan = str(rec, "plan_id"), *step = str(rec, "ladder_step_id");
     if (plan && !field_has_error(errors, "plan_id") &&
-        !store_edit_exists(s, SQL_PLAN_EXISTS, plan))
+        !store_exists(s, SQL_PLAN_EXISTS, plan))
         field_error(errors, "plan_id", N_("Planen finnes ikke. Velg en plan fra listen."), NULL);
     if (step && !field_has_error(errors, "ladder_step_id") &&
-        !store_edit_exists(s, SQL_STEP_EXISTS, step))
+        !store_exists(s, SQL_STEP_EXISTS, step))
         field_error(errors, "ladder_step_id", N_("Velg et trinn i medvirkningstrappa."), NULL);
     const char *opens = str(rec, "opens_on"), *deadline = str(rec, "deadline_on");
     if (opens && deadline && strcmp(opens, deadline) > 0 && !field_has_error(errors, "opens_on") &&
@@ -651,7 +640,7 @@ static void new_process_id(store *s, const char *title, json_t *errors, buf *id)
         if (n > 1)
             buf_printf(id, "-%d", n);
         if (id->len && strcmp(buf_cstr(id), PLAN_ID_RESERVED) != 0 &&
-            plan_id_valid(buf_cstr(id)) && !store_edit_exists(s, SQL_PROCESS_EXISTS, buf_cstr(id)))
+            plan_id_valid(buf_cstr(id)) && !store_exists(s, SQL_PROCESS_EXISTS, buf_cstr(id)))
             break;
     }
     if (len == 0)
@@ -807,7 +796,7 @@ int store_stakeholder_save(store *s, const actor *who, int64_t now, const char *
     json_t *before = NULL;
     json_t *rec = json_pack("{s:n, s:n, s:n, s:n, s:b}", "name", "interest", "influence",
                             "how_reached", "reached", 0);
-    int rc = store_edit_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
     if (rc == 0 && stakeholder_id && (rc = holder_read(s, process_id, stakeholder_id, &before)) == 0)
         json_object_update(rec, before);
     json_object_update(rec, in);
@@ -947,7 +936,7 @@ int store_event_save(store *s, const actor *who, int64_t now, const char *proces
     json_t *before = NULL;
     json_t *rec = json_pack("{s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n}", "kind", "title", "date",
                             "starts", "ends", "venue_id", "method", "accessibility");
-    int rc = store_edit_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
     if (rc == 0 && event_id && (rc = event_read(s, process_id, event_id, &before)) == 0)
         json_object_update(rec, before);
     json_object_update(rec, in);
@@ -957,7 +946,7 @@ int store_event_save(store *s, const actor *who, int64_t now, const char *proces
         event_times(rec, errors, &starts, &ends, &has_starts, &has_ends);
         json_t *venue = json_object_get(rec, "venue_id");
         if (json_is_integer(venue) && !field_has_error(errors, "venue_id") &&
-            !int_exists(s, SQL_VENUE_EXISTS, json_integer_value(venue)))
+            !store_exists_int(s, SQL_VENUE_EXISTS, json_integer_value(venue)))
             field_error(errors, "venue_id", N_("Lokalet finnes ikke. Velg et lokale fra listen."),
                         NULL);
         if (json_array_size(errors))
@@ -999,24 +988,12 @@ int store_event_delete(store *s, const actor *who, int64_t now, const char *proc
 
 /* ---------------------------------------------------------------- members */
 
-static bool is_member(store *s, const char *process_id, int64_t user_id)
-{
-    sqlite3_stmt *st = store_prepare(s, SQL_MEMBER_IS);
-    if (!st)
-        return false;
-    store_bind_text(st, 1, process_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
-}
-
 static int member_change(store *s, const actor *who, int64_t now, const char *process_id,
                          int64_t user_id, bool add, json_t *errors)
 {
     if (store_begin(s) != 0)
         return PV_EDB;
-    int rc = store_edit_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists(s, SQL_PROCESS_EXISTS, process_id) ? PV_OK : PV_ENOTFOUND;
     user_row u;
     if (rc == 0 && store_user_by_id(s, user_id, &u) != 0) {
         if (add)
@@ -1030,7 +1007,7 @@ static int member_change(store *s, const actor *who, int64_t now, const char *pr
                         NULL);
         else if (u.disabled)
             field_error(errors, "user_id", N_("Denne brukeren er deaktivert."), NULL);
-        else if (is_member(s, process_id, user_id))
+        else if (store_exists_pair(s, SQL_MEMBER_IS, process_id, user_id))
             field_error(errors, "user_id", N_("Denne ansatte er allerede med i prosessen."), NULL);
         if (json_array_size(errors))
             rc = PV_EINVAL;
@@ -1118,7 +1095,7 @@ int store_ladder_step_save(store *s, const actor *who, int64_t now, const char *
     } else if (str(in, "name") && !field_has_error(errors, "name")) {
         buf slug = BUF_INIT;
         plan_slugify(str(in, "name"), &slug);
-        if (slug.len == 0 || slug.len > 90 || store_edit_exists(s, SQL_STEP_EXISTS, buf_cstr(&slug)))
+        if (slug.len == 0 || slug.len > 90 || store_exists(s, SQL_STEP_EXISTS, buf_cstr(&slug)))
             field_error(errors, "name",
                         N_("Trappa har allerede et trinn med dette navnet, eller navnet har ingen bokstaver. Velg et annet navn."),
                         NULL);

@@ -61,7 +61,7 @@ int store_reading_add(store *s, const actor *who, int64_t now, pv_date today,
 {
     if (store_begin(s) != 0)
         return PV_EDB;
-    int rc = store_edit_exists(s, SQL_INDICATOR_EXISTS, indicator_id) ? PV_OK : PV_ENOTFOUND;
+    int rc = store_exists(s, SQL_INDICATOR_EXISTS, indicator_id) ? PV_OK : PV_ENOTFOUND;
     const char *field = NULL;
     const char *problem = rc == 0 ? followup_reading_error(in->value, in->value_given, in->date,
                                                            in->source, in->note, today, &field)
