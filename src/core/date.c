@@ -65,3 +65,12 @@ pv_date pv_date_add_days(pv_date d, int n)
     mktime(&tm);
     return (pv_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
+
+int pv_date_compare(pv_date a, pv_date b)
+{
+    if (a.year != b.year)
+        return a.year < b.year ? -1 : 1;
+    if (a.month != b.month)
+        return a.month < b.month ? -1 : 1;
+    return (a.day > b.day) - (a.day < b.day);
+}

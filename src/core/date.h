@@ -21,6 +21,8 @@ void pv_date_format(pv_date d, char out[11]);
 int64_t pv_date_local(pv_date d, int hour, int minute, int second);
 /* The local day of the moment t. */
 pv_date pv_date_of(int64_t t);
+/* <0, 0, >0 as day a comes before, is, or comes after day b. */
+int pv_date_compare(pv_date a, pv_date b);
 /* The day n days after d (n may be negative). */
 pv_date pv_date_add_days(pv_date d, int n);
 

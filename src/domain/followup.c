@@ -99,6 +99,11 @@ followup_period followup_period_of(pv_date d)
     return (followup_period){.year = d.year, .kind = kind};
 }
 
+bool followup_period_opened(followup_period p, pv_date today)
+{
+    return pv_date_compare(followup_period_opens(p), today) <= 0;
+}
+
 int followup_period_compare(followup_period a, followup_period b)
 {
     if (a.year != b.year)
@@ -193,21 +198,12 @@ const char *followup_report_error(const char *previous_status, const char *statu
 
 /* ---------------------------------------------------------------- overdue, revision */
 
-static int date_cmp(pv_date a, pv_date b)
-{
-    if (a.year != b.year)
-        return a.year < b.year ? -1 : 1;
-    if (a.month != b.month)
-        return a.month < b.month ? -1 : 1;
-    return (a.day > b.day) - (a.day < b.day);
-}
-
 bool followup_overdue(const char *deadline, const char *status, pv_date today)
 {
     pv_date d;
     if (!deadline || !*deadline || pv_parse_date(deadline, &d) != 0)
         return false;
-    return date_cmp(d, today) < 0 && !followup_status_ended(status);
+    return pv_date_compare(d, today) < 0 && !followup_status_ended(status);
 }
 
 bool followup_revision_due(long next_revision, pv_date today)
@@ -345,7 +341,7 @@ const char *followup_reading_error(double value, bool value_given, const char *d
         return N_("Skriv inn datoen for målingen.");
     if (pv_parse_date(date, &d) != 0)
         return N_("Datoen må være en dag som finnes, skrevet som ÅÅÅÅ-MM-DD.");
-    if (date_cmp(d, today) > 0)
+    if (pv_date_compare(d, today) > 0)
         return N_("Datoen kan ikke være frem i tid.");
     *field = "source";
     why = text_error(source, READING_SOURCE_MAX, true, N_("Oppgi kilden til tallet."),

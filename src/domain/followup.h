@@ -39,6 +39,8 @@ void followup_period_bounds(followup_period p, pv_date *first, pv_date *last);
 /* The first day reports for the period may be given: its first day, and for the annual
  * report the day after T2 ends (1 September). */
 pv_date followup_period_opens(followup_period p);
+/* Whether reports for p may be given on day today (it has opened; closing is the store's). */
+bool followup_period_opened(followup_period p, pv_date today);
 /* The period whose work goes on on day d: T1 in January–April, T2 in May–August, the annual
  * report in September–December. */
 followup_period followup_period_of(pv_date d);

@@ -113,19 +113,26 @@ static int read_filters(ov_ctx *c, json_t *opts)
     return 0;
 }
 
-/* path?filters&format=…(&tabell=…) */
-static json_t *download_href(ov_ctx *c, const char *format, const char *table)
+/* path?filters&tail: the page with the same filters and tail ("format=csv", "side=2" …). */
+static json_t *filtered_href(ov_ctx *c, const char *tail)
 {
     buf href = BUF_INIT;
     buf_printf(&href, "%s?", c->r->path);
     if (c->query.len)
         buf_printf(&href, "%s&", buf_cstr(&c->query));
-    buf_printf(&href, "format=%s", format);
-    if (table)
-        buf_printf(&href, "&tabell=%s", table);
+    buf_puts(&href, tail);
     json_t *s = json_string(buf_cstr(&href));
     buf_finish(&href);
     return s;
+}
+
+/* path?filters&format=…(&tabell=…) */
+static json_t *download_href(ov_ctx *c, const char *format, const char *table)
+{
+    char tail[64];
+    snprintf(tail, sizeof tail, "format=%s%s%s", format, table ? "&tabell=" : "",
+             table ? table : "");
+    return filtered_href(c, tail);
 }
 
 /* ---------------------------------------------------------------- labels */
@@ -403,17 +410,12 @@ static json_t *measure_views(ov_ctx *c, bool overdue_only, size_t from, size_t m
     return out;
 }
 
-/* path?filters&side=n */
+/* path?filters&side=n, at the list */
 static json_t *page_href(ov_ctx *c, size_t page)
 {
-    buf href = BUF_INIT;
-    buf_printf(&href, "%s?", c->r->path);
-    if (c->query.len)
-        buf_printf(&href, "%s&", buf_cstr(&c->query));
-    buf_printf(&href, "side=%zu#ov-heading-tiltak", page);
-    json_t *s = json_string(buf_cstr(&href));
-    buf_finish(&href);
-    return s;
+    char tail[64];
+    snprintf(tail, sizeof tail, "side=%zu#ov-heading-tiltak", page);
+    return filtered_href(c, tail);
 }
 
 /* The list of every measure, one page of OVERVIEW_PAGE_SIZE rows at a time (the charts and

@@ -33,16 +33,6 @@ static pv_date today(void)
     return pv_date_of(session_now());
 }
 
-static bool period_opened(followup_period p)
-{
-    pv_date o = followup_period_opens(p), t = today();
-    if (o.year != t.year)
-        return o.year < t.year;
-    if (o.month != t.month)
-        return o.month < t.month;
-    return o.day <= t.day;
-}
-
 /* «1. tertial 2026» */
 static json_t *period_label(pv_req *r, followup_period p)
 {
@@ -246,7 +236,7 @@ static int build_form(pv_req *r, followup_period p, const form_state *fs, int st
         return rc;
     char text[FOLLOWUP_PERIOD_TEXT], action[200], close_action[200];
     followup_period_format(p, text);
-    bool opened = period_opened(p);
+    bool opened = followup_period_opened(p, today());
     if (unit)
         snprintf(action, sizeof action, "/arbeid/rapportering/%s?enhet=%s", text, unit);
     else
@@ -393,7 +383,7 @@ int page_staff_report_save(pv_req *r, json_t **vm)
     bool closed;
     if (store_period_closed(r->w->db, p, &closed) != 0)
         return 500;
-    if (closed || !period_opened(p))
+    if (closed || !followup_period_opened(p, today()))
         return conflict(r, p, NULL, vm);
     json_t *units, *rows;
     const char *unit;
@@ -483,9 +473,9 @@ int page_api_reports(pv_req *r, json_t **vm)
         return rc;
     char code[FOLLOWUP_PERIOD_TEXT];
     followup_period_format(p, code);
-    *vm = json_pack("{s:s, s:b, s:b, s:o, s:o}", "period", code, "closed", closed, "open",
-                    !closed && period_opened(p), "unit", unit ? json_string(unit) : json_null(),
-                    "reports", rows);
+    bool open = !closed && followup_period_opened(p, today());
+    *vm = json_pack("{s:s, s:b, s:b, s:o, s:o}", "period", code, "closed", closed, "open", open,
+                    "unit", unit ? json_string(unit) : json_null(), "reports", rows);
     json_decref(units);
     return 200;
 }

@@ -85,16 +85,6 @@ static void bind_scope(sqlite3_stmt *st, int64_t user_id, bool all)
     sqlite3_bind_int64(st, 2, user_id);
 }
 
-static bool opened(followup_period p, pv_date today)
-{
-    pv_date o = followup_period_opens(p);
-    if (o.year != today.year)
-        return o.year < today.year;
-    if (o.month != today.month)
-        return o.month < today.month;
-    return o.day <= today.day;
-}
-
 int store_period_closed(store *s, followup_period p, bool *closed)
 {
     sqlite3_stmt *st = store_prepare(s, SQL_PERIOD_CLOSED);
@@ -159,7 +149,7 @@ int store_report_periods(store *s, pv_date today, int64_t user_id, bool all, jso
         for (int k = PERIOD_KIND_COUNT - 1; k >= 0; k--) {
             followup_period p = {year, (enum period_kind)k};
             json_t *e;
-            if (!opened(p, today))
+            if (!followup_period_opened(p, today))
                 continue;
             if (period_entry(s, p, user_id, all, &e) != 0) {
                 json_decref(list);
@@ -379,7 +369,7 @@ static int period_open(store *s, followup_period p, pv_date today)
     int rc = store_period_closed(s, p, &closed);
     if (rc != 0)
         return rc;
-    return closed || !opened(p, today) ? PV_ECONFLICT : PV_OK;
+    return closed || !followup_period_opened(p, today) ? PV_ECONFLICT : PV_OK;
 }
 
 int store_reports_save(store *s, const actor *who, int64_t now, pv_date today,
