@@ -1,5 +1,5 @@
 /* A small pool of worker threads for work that must not block an event loop (password
- * hashing now; exports and e-mail later). A job runs work() on a pool thread, then done()
+ * hashing, the overview's Excel workbook). A job runs work() on a pool thread, then done()
  * back on the event loop that submitted it, where it may reply (DESIGN.md §2, the shape
  * Bitcoin Core's httpserver.cpp uses around evhttp).
  * Layer: http. */
