@@ -247,16 +247,13 @@ static void form_errors(pv_req *r, json_t *vm, json_t *errors)
     size_t i;
     json_t *e;
     json_array_foreach(errors, i, e) {
-        const char *field = str(e, "field"), *detail = str(e, "detail");
-        char message[600], anchor[64];
-        if (detail)
-            snprintf(message, sizeof message, "%s (%s)", T(r, str(e, "message")), detail);
-        else
-            snprintf(message, sizeof message, "%s", T(r, str(e, "message")));
+        const char *field = str(e, "field");
+        json_t *message = page_error_message(r, e);
+        char anchor[64];
         snprintf(anchor, sizeof anchor, "f-%s", field);
         if (!json_object_get(by_field, field))
-            json_object_set_new(by_field, field, json_string(message));
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "label",
+            json_object_set(by_field, field, message);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:s}", "field", field, "label",
                                               field_label(r, field), "message", message,
                                               "anchor", anchor));
     }

@@ -142,18 +142,14 @@ static void form_errors(pv_req *r, json_t *vm, json_t *errors, const char *id_pr
     size_t i;
     json_t *e;
     json_array_foreach(errors, i, e) {
-        const char *field = str(e, "field"), *detail = str(e, "detail");
+        const char *field = str(e, "field");
         char anchor[160];
         snprintf(anchor, sizeof anchor, "%s%s", id_prefix, field);
-        buf m = BUF_INIT;
-        buf_puts(&m, T(r, str(e, "message")));
-        if (detail)
-            buf_printf(&m, " (%s)", detail);
-        json_object_set_new(by_field, field, json_string(buf_cstr(&m)));
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "field", field, "label",
-                                              field_label(r, field), "message", buf_cstr(&m),
+        json_t *message = page_error_message(r, e);
+        json_object_set(by_field, field, message);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:s}", "field", field, "label",
+                                              field_label(r, field), "message", message,
                                               "anchor", anchor));
-        buf_finish(&m);
     }
     json_object_set_new(vm, "has_errors", json_boolean(json_array_size(list) > 0));
     json_object_set_new(vm, "errors", list);

@@ -234,18 +234,6 @@ static bool cost_field(const char *field, size_t *row, const char **part)
     return true;
 }
 
-static json_t *error_text(pv_req *r, json_t *e)
-{
-    const char *detail = str(e, "detail");
-    buf text = BUF_INIT;
-    buf_puts(&text, T(r, str(e, "message")));
-    if (detail)
-        buf_printf(&text, " (%s)", detail);
-    json_t *v = json_string(buf_cstr(&text));
-    buf_finish(&text);
-    return v;
-}
-
 /* errors → vm.errors (summary), vm.err {field: message}; cost rows get theirs in rows. */
 static void form_errors(pv_req *r, json_t *vm, json_t *errors, json_t *rows)
 {
@@ -254,7 +242,7 @@ static void form_errors(pv_req *r, json_t *vm, json_t *errors, json_t *rows)
     json_t *e;
     json_array_foreach(errors, i, e) {
         const char *field = str(e, "field");
-        json_t *message = error_text(r, e);
+        json_t *message = page_error_message(r, e);
         char anchor[80], label_text[200];
         size_t row;
         const char *part;

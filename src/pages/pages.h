@@ -57,6 +57,10 @@ json_t *page_day(json_t *t);
  * r->body), else 415 with r->error saying what to send. */
 int page_needs_json(pv_req *r);
 
+/* The message of a refusal {message (a msgid), detail?} in r's language, with its detail
+ * (ids, a ring of plans, a row) after it in parentheses. New reference. */
+json_t *page_error_message(pv_req *r, json_t *error);
+
 /* The lines of a text (the data keep a measure's paragraphs one per line) as an array of
  * strings, blank ones left out; an empty array for NULL. */
 json_t *page_lines(const char *text);

@@ -264,19 +264,6 @@ const char *portfolio_field_label(pv_req *r, const char *kind, const char *field
     return field;
 }
 
-/* The message of an error in r's language, with its detail (ids, a ring of plans) after it. */
-static json_t *error_message(pv_req *r, json_t *e)
-{
-    const char *detail = json_string_value(json_object_get(e, "detail"));
-    buf text = BUF_INIT;
-    buf_puts(&text, T(r, json_string_value(json_object_get(e, "message"))));
-    if (detail)
-        buf_printf(&text, " (%s)", detail);
-    json_t *v = json_string(buf_cstr(&text));
-    buf_finish(&text);
-    return v;
-}
-
 void portfolio_form_errors(pv_req *r, json_t *vm, json_t *errors, const char *kind,
                            const char *id_prefix)
 {
@@ -287,7 +274,7 @@ void portfolio_form_errors(pv_req *r, json_t *vm, json_t *errors, const char *ki
         const char *field = json_string_value(json_object_get(e, "field"));
         char anchor[160];
         snprintf(anchor, sizeof anchor, "%s%s", id_prefix, field);
-        json_t *message = error_message(r, e);
+        json_t *message = page_error_message(r, e);
         json_object_set(by_field, field, message);
         json_array_append_new(list, json_pack("{s:s, s:s, s:o, s:s}", "field", field, "label",
                                               portfolio_field_label(r, kind, field), "message",
@@ -305,7 +292,7 @@ json_t *portfolio_problem(pv_req *r, json_t *errors)
     json_t *e;
     json_array_foreach(errors, i, e)
         json_array_append_new(list, json_pack("{s:O, s:o}", "field", json_object_get(e, "field"),
-                                              "message", error_message(r, e)));
+                                              "message", page_error_message(r, e)));
     return json_pack("{s:s, s:s, s:o}", "title", T(r, "Noen av feltene har feil"), "detail",
                      T(r, "Rett opp feltene som står i «errors», og send igjen. Ingenting ble lagret."),
                      "errors", list);

@@ -213,3 +213,15 @@ json_t *page_lines(const char *text)
     }
     return out;
 }
+
+json_t *page_error_message(pv_req *r, json_t *error)
+{
+    const char *detail = json_string_value(json_object_get(error, "detail"));
+    buf text = BUF_INIT;
+    buf_puts(&text, T(r, json_string_value(json_object_get(error, "message"))));
+    if (detail)
+        buf_printf(&text, " (%s)", detail);
+    json_t *v = json_string(buf_cstr(&text));
+    buf_finish(&text);
+    return v;
+}
