@@ -19,7 +19,12 @@ struct pv_migration {
 extern const struct pv_migration pv_migrations[];
 extern const size_t pv_migrations_count;
 
-#define STMT_SLOTS 128 /* open addressing by statement pointer; the store has fewer */
+/* The statement cache: open addressing by the address of the SQL literal. It starts with
+ * STMT_INITIAL_SLOTS and doubles when half full, so it never refuses a statement: its keys
+ * are the string literals of src/store/, a set fixed when the program is compiled (about 250
+ * today), which bounds it. Nothing is evicted: a statement handed out may still be in use by
+ * a caller further up the stack. */
+#define STMT_INITIAL_SLOTS 256
 
 typedef struct stmt_slot {
     const char *sql;
@@ -28,7 +33,9 @@ typedef struct stmt_slot {
 
 struct store {
     sqlite3 *db;
-    stmt_slot slots[STMT_SLOTS];
+    stmt_slot *slots;
+    size_t n_slots;          /* a power of two */
+    size_t n_used;
     uint64_t data_version;   /* last PRAGMA data_version */
     uint64_t polled_at_ms;   /* when it was read (monotonic), 0 = never */
 };
@@ -87,6 +94,8 @@ static int collate_nb(void *unused, int alen, const void *a, int blen, const voi
 store *store_open(const char *path, bool create, char *err, size_t err_size)
 {
     store *s = pv_calloc(1, sizeof *s);
+    s->n_slots = STMT_INITIAL_SLOTS;
+    s->slots = pv_calloc(s->n_slots, sizeof *s->slots);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         snprintf(err, err_size, "cannot open the database %s: %s", path,
@@ -112,8 +121,9 @@ void store_close(store *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < STMT_SLOTS; i++)
+    for (size_t i = 0; i < s->n_slots; i++)
         sqlite3_finalize(s->slots[i].stmt);
+    free(s->slots);
     sqlite3_close(s->db);
     free(s);
 }
@@ -123,28 +133,58 @@ sqlite3 *store_handle(store *s)
     return s->db;
 }
 
+static size_t stmt_hash(const char *sql, size_t n_slots)
+{
+    return ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull & (n_slots - 1);
+}
+
+/* The slot of sql: its own, or the empty one where it belongs. The table is never full. */
+static stmt_slot *stmt_slot_of(stmt_slot *slots, size_t n_slots, const char *sql)
+{
+    size_t i = stmt_hash(sql, n_slots);
+    while (slots[i].sql && slots[i].sql != sql)
+        i = (i + 1) & (n_slots - 1);
+    return &slots[i];
+}
+
+/* Doubles the table (statements keep their handles; only their slots move). */
+static void stmt_grow(store *s)
+{
+    size_t n = s->n_slots * 2;
+    stmt_slot *slots = pv_calloc(n, sizeof *slots);
+    for (size_t i = 0; i < s->n_slots; i++)
+        if (s->slots[i].sql)
+            *stmt_slot_of(slots, n, s->slots[i].sql) = s->slots[i];
+    free(s->slots);
+    s->slots = slots;
+    s->n_slots = n;
+}
+
+size_t store_statement_count(const store *s)
+{
+    return s->n_used;
+}
+
 sqlite3_stmt *store_prepare(store *s, const char *sql)
 {
-    size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
-    for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
-        stmt_slot *slot = &s->slots[(h + probe) % STMT_SLOTS];
-        if (slot->sql == sql) {
-            sqlite3_reset(slot->stmt);
-            sqlite3_clear_bindings(slot->stmt);
-            return slot->stmt;
-        }
-        if (slot->sql == NULL) {
-            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt,
-                                   NULL) != SQLITE_OK) {
-                pv_error("store: cannot prepare [%s]: %s", sql, sqlite3_errmsg(s->db));
-                slot->stmt = NULL;
-                return NULL;
-            }
-            slot->sql = sql;
-            return slot->stmt;
-        }
+    stmt_slot *slot = stmt_slot_of(s->slots, s->n_slots, sql);
+    if (slot->sql) {
+        sqlite3_reset(slot->stmt);
+        sqlite3_clear_bindings(slot->stmt);
+        return slot->stmt;
     }
-    pv_die("store: more than %d distinct statements", STMT_SLOTS);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        pv_error("store: cannot prepare [%s]: %s", sql, sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    if (2 * (s->n_used + 1) > s->n_slots) {
+        stmt_grow(s);
+        slot = stmt_slot_of(s->slots, s->n_slots, sql);
+    }
+    *slot = (stmt_slot){sql, st};
+    s->n_used++;
+    return st;
 }
 
 int store_begin(store *s)

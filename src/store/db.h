@@ -22,6 +22,8 @@ void store_close(store *s); /* accepts NULL */
 /* The statement for sql (a string literal of the store), prepared once per connection and
  * reset for reuse; NULL on a prepare error (a bug: the message is logged). */
 sqlite3_stmt *store_prepare(store *s, const char *sql);
+/* How many statements the connection keeps prepared (the cache grows; it never refuses). */
+size_t store_statement_count(const store *s);
 sqlite3 *store_handle(store *s);
 
 /* Short write transactions (BEGIN IMMEDIATE); rollback accepts a store with no transaction.

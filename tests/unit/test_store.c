@@ -273,6 +273,32 @@ static void test_wal_mode(void **state)
     sqlite3_finalize(st);
 }
 
+/* A day of use prepares every statement of the store; the cache grows past its first size
+ * (once 128, where the server aborted) and every statement keeps working. */
+static void test_statement_cache_grows(void **state)
+{
+    fixture *f = *state;
+    enum { N = 1000 };
+    static char sql[N][48];
+    size_t before = store_statement_count(f->db);
+    for (int i = 0; i < N; i++) {
+        snprintf(sql[i], sizeof sql[i], "SELECT %d + 0", i);
+        sqlite3_stmt *st = store_prepare(f->db, sql[i]);
+        assert_non_null(st);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), i);
+        sqlite3_reset(st);
+    }
+    assert_int_equal(store_statement_count(f->db), before + N);
+    for (int i = N - 1; i >= 0; i--) { /* found again, not prepared anew */
+        sqlite3_stmt *st = store_prepare(f->db, sql[i]);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), i);
+        sqlite3_reset(st);
+    }
+    assert_int_equal(store_statement_count(f->db), before + N);
+}
+
 /* ---- the plan portfolio --------------------------------------------------------------- */
 
 static void test_counts(void **state)
@@ -679,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_plan_get),
         cmocka_unit_test(test_plan_get_unknown),
         cmocka_unit_test(test_goals),
+        cmocka_unit_test(test_statement_cache_grows),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_generation_sees_other_connections),
         cmocka_unit_test(test_norwegian_order),
