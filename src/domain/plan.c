@@ -240,7 +240,9 @@ bool json_list_has(json_t *list, const char *s)
 
 void field_error(json_t *errors, const char *field, const char *message, const char *detail)
 {
-    if (field_has_error(errors, field))
+    /* The cap keeps the check above (and every field_has_error) a bounded scan, so a body
+     * with thousands of bad keys costs time in proportion to its size, not its square. */
+    if (json_array_size(errors) >= FIELD_ERRORS_MAX || field_has_error(errors, field))
         return;
     json_t *e = json_pack("{s:s, s:s}", "field", field, "message", message);
     if (detail)

@@ -100,8 +100,10 @@ void fields_normalize(const field_rule *rules, json_t *input);
  * errors. Returns the number of errors it added. */
 size_t fields_check(const field_rule *rules, json_t *input, bool partial, json_t *errors);
 
-/* Appends {"field", "message"[, "detail"]} to errors unless field has an error already.
+/* Appends {"field", "message"[, "detail"]} to errors unless field has an error already, or
+ * errors holds FIELD_ERRORS_MAX already (the rest would not help anyone).
  * message is a msgid; detail (may be NULL) is data shown after it as is (ids, a cycle). */
+#define FIELD_ERRORS_MAX 64
 void field_error(json_t *errors, const char *field, const char *message, const char *detail);
 bool field_has_error(json_t *errors, const char *field);
 
