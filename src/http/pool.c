@@ -1,16 +1,17 @@
 /* Worker threads with a bounded queue.
- * Layer: http. A job's done() is handed to its loop with event_base_once, which libevent
- * allows from another thread once evthread_use_pthreads() has run (server.c does). */
+ * Layer: http. A job's done() is handed back to its loop by activating an event made for it
+ * when it was submitted (on the loop's thread, where an allocation failure can still be
+ * refused); event_active from another thread allocates nothing and is allowed once
+ * evthread_use_pthreads() has run (server.c does). */
 #include "http/pool.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
 #define POOL_MAX_THREADS 16
-#define POOL_QUEUE 256
 
 typedef struct job {
-    struct event_base *base;
+    struct event *back;      /* activated when work() is done: runs done() on its loop */
     pool_work_fn work;
     pool_done_fn done;
     void *arg;
@@ -21,8 +22,10 @@ struct pool {
     pthread_mutex_t lock;
     pthread_cond_t wake;     /* a job was queued, or the pool stops */
     pthread_cond_t idle;     /* a job finished */
-    job *queue[POOL_QUEUE];
+    job **queue;             /* a ring of queue_max jobs */
+    size_t queue_max;
     size_t head, count;
+    size_t running;          /* in work() now */
     size_t pending;          /* queued + running + waiting for done() */
     bool draining, stopping;
     pthread_t threads[POOL_MAX_THREADS];
@@ -37,6 +40,7 @@ static void run_done(evutil_socket_t fd, short what, void *arg)
     job *j = arg;
     pool *p = j->owner;
     j->done(j->arg);
+    event_free(j->back);
     free(j);
     pthread_mutex_lock(&p->lock);
     p->pending--;
@@ -56,30 +60,36 @@ static void *worker_main(void *arg)
             return NULL;
         }
         job *j = p->queue[p->head];
-        p->head = (p->head + 1) % POOL_QUEUE;
+        p->head = (p->head + 1) % p->queue_max;
         p->count--;
+        p->running++;
         pthread_mutex_unlock(&p->lock);
 
         j->work(j->arg);
-        static const struct timeval now = {0, 0};
-        if (event_base_once(j->base, -1, EV_TIMEOUT, run_done, j, &now) != 0)
-            pv_die("pool: cannot hand a finished job back to its loop");
+        pthread_mutex_lock(&p->lock);
+        p->running--;
+        pthread_mutex_unlock(&p->lock);
+        event_active(j->back, EV_TIMEOUT, 1);
     }
 }
 
-pool *pool_create(int threads)
+pool *pool_create(int threads, size_t queue_max)
 {
     pool *p = pv_calloc(1, sizeof *p);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->idle, NULL);
+    p->queue_max = queue_max > 0 ? queue_max : 1;
+    p->queue = pv_calloc(p->queue_max, sizeof *p->queue);
     if (threads < 1)
         threads = 1;
     if (threads > POOL_MAX_THREADS)
         threads = POOL_MAX_THREADS;
     for (int i = 0; i < threads; i++) {
-        if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0)
-            pv_die("pool: cannot start a worker thread");
+        if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0) {
+            pool_destroy(p);
+            return NULL;
+        }
         p->n_threads++;
     }
     return p;
@@ -88,19 +98,34 @@ pool *pool_create(int threads)
 int pool_submit(pool *p, struct event_base *base, pool_work_fn work, pool_done_fn done,
                 void *arg)
 {
-    pthread_mutex_lock(&p->lock);
-    if (p->draining || p->count == POOL_QUEUE) {
-        pthread_mutex_unlock(&p->lock);
+    job *j = malloc(sizeof *j);
+    struct event *back = j ? event_new(base, -1, 0, run_done, j) : NULL;
+    if (!back) {
+        free(j);
         return PV_ELIMIT;
     }
-    job *j = pv_malloc(sizeof *j);
-    *j = (job){base, work, done, arg, p};
-    p->queue[(p->head + p->count) % POOL_QUEUE] = j;
+    *j = (job){back, work, done, arg, p};
+    pthread_mutex_lock(&p->lock);
+    if (p->draining || p->count == p->queue_max) {
+        pthread_mutex_unlock(&p->lock);
+        event_free(back);
+        free(j);
+        return PV_ELIMIT;
+    }
+    p->queue[(p->head + p->count) % p->queue_max] = j;
     p->count++;
     p->pending++;
     pthread_cond_signal(&p->wake);
     pthread_mutex_unlock(&p->lock);
     return PV_OK;
+}
+
+void pool_stats(pool *p, size_t *queued, size_t *running)
+{
+    pthread_mutex_lock(&p->lock);
+    *queued = p->count;
+    *running = p->running;
+    pthread_mutex_unlock(&p->lock);
 }
 
 void pool_drain(pool *p)
@@ -125,5 +150,6 @@ void pool_destroy(pool *p)
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->wake);
     pthread_cond_destroy(&p->idle);
+    free(p->queue);
     free(p);
 }

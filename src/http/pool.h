@@ -1,7 +1,9 @@
 /* A small pool of worker threads for work that must not block an event loop (password
  * hashing, the overview's Excel workbook). A job runs work() on a pool thread, then done()
  * back on the event loop that submitted it, where it may reply (DESIGN.md §2, the shape
- * Bitcoin Core's httpserver.cpp uses around evhttp).
+ * Bitcoin Core's httpserver.cpp uses around evhttp). Each kind of slow work has its own
+ * pool with its own bounded queue, so a burst of one kind never makes the other wait; a
+ * full queue refuses at once (the caller answers 503 with Retry-After).
  * Layer: http. */
 #ifndef PV_HTTP_POOL_H
 #define PV_HTTP_POOL_H
@@ -15,12 +17,16 @@ typedef struct pool pool;
 typedef void (*pool_work_fn)(void *arg);
 typedef void (*pool_done_fn)(void *arg);
 
-/* Starts n threads (n ≥ 1). */
-pool *pool_create(int threads);
-/* Queues a job; done runs on base's loop thread. Returns PV_ELIMIT when the queue is full
- * or the pool is draining (the caller answers 503). */
+/* Starts threads (1..16) that take jobs from a queue of at most queue_max; NULL when a
+ * thread cannot be started. */
+pool *pool_create(int threads, size_t queue_max);
+/* Queues a job; done runs on base's loop thread. Returns PV_ELIMIT when the queue is full,
+ * the pool is draining or memory is short (the caller answers 503). Call it on base's loop
+ * thread. */
 int pool_submit(pool *p, struct event_base *base, pool_work_fn work, pool_done_fn done,
                 void *arg) PV_NODISCARD;
+/* How many jobs wait in the queue and how many run now. */
+void pool_stats(pool *p, size_t *queued, size_t *running);
 /* Refuses new jobs and waits until every job, done() included, has finished. The loops
  * must still be running (done runs on them). */
 void pool_drain(pool *p);

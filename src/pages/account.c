@@ -204,7 +204,7 @@ int page_account_password(pv_req *r, json_t **vm)
     snprintf(j->stored, sizeof j->stored, "%s", me.password_hash);
     snprintf(j->current, sizeof j->current, "%s", current);
     snprintf(j->password, sizeof j->password, "%s", password);
-    if (pool_submit(r->app->pool, r->w->base, password_work, password_done, j) != 0) {
+    if (pool_submit(r->app->hash_pool, r->w->base, password_work, password_done, j) != 0) {
         secret_wipe(j, sizeof *j);
         free(j);
         return 503;

@@ -862,7 +862,7 @@ static int send_xlsx(ov_ctx *c)
     char day[11];
     pv_date_format(c->f.today, day);
     snprintf(j->name, sizeof j->name, "tiltaksoversikt-%s.xlsx", day);
-    if (pool_submit(r->app->pool, r->w->base, xlsx_work, xlsx_done, j) != 0) {
+    if (pool_submit(r->app->export_pool, r->w->base, xlsx_work, xlsx_done, j) != 0) {
         json_decref(j->desc);
         free(j);
         return 503;

@@ -167,7 +167,7 @@ int page_signin(pv_req *r, json_t **vm)
     snprintf(j->hash, sizeof j->hash, "%s",
              j->user_found && j->user.password_hash[0] ? j->user.password_hash
                                                        : r->app->dummy_hash);
-    if (pool_submit(r->app->pool, r->w->base, signin_work, signin_done, j) != 0) {
+    if (pool_submit(r->app->hash_pool, r->w->base, signin_work, signin_done, j) != 0) {
         secret_wipe(j, sizeof *j);
         free(j);
         return 503;
@@ -292,7 +292,7 @@ int page_link(pv_req *r, json_t **vm)
     }
     snprintf(j->email, sizeof j->email, "%s", user.email);
     snprintf(j->password, sizeof j->password, "%s", password);
-    if (pool_submit(r->app->pool, r->w->base, link_work, link_done, j) != 0) {
+    if (pool_submit(r->app->hash_pool, r->w->base, link_work, link_done, j) != 0) {
         secret_wipe(j, sizeof *j);
         free(j);
         return 503;
