@@ -42,6 +42,10 @@ typedef struct route {
     bool (*object_check)(pv_req *r); /* … those for which this says yes */
     unsigned flags;
     const char *name;     /* stable name for logs and tests */
+    /* ROUTE_CACHE: the query parameters the page depends on, space-separated ("tema side").
+     * The dispatcher drops every other parameter before the handler runs and keys the cache
+     * on these alone, so unknown parameters neither reach the page nor make new entries. */
+    const char *query;
 } route;
 
 extern const route routes[];

@@ -24,10 +24,12 @@
 const route routes[] = {
     /* the public portal */
     {"GET", "/", page_home, "home", PUBLIC, .flags = ROUTE_CACHE, .name = "home"},
-    {"GET", "/planer", page_plans, "plans", PUBLIC, .flags = ROUTE_CACHE, .name = "plans"},
+    {"GET", "/planer", page_plans, "plans", PUBLIC, .flags = ROUTE_CACHE, .name = "plans",
+     .query = "sorter status tema type"},
     {"GET", "/planer/{slug}", page_plan, "plan", PUBLIC, .flags = ROUTE_CACHE, .name = "plan"},
     {"GET", "/mal", page_goals, "goals", PUBLIC, .flags = ROUTE_CACHE, .name = "goals"},
-    {"GET", "/sok", page_search, "search", PUBLIC, .flags = ROUTE_CACHE, .name = "search"},
+    {"GET", "/sok", page_search, "search", PUBLIC, .flags = ROUTE_CACHE, .name = "search",
+     .query = "q"},
     {"GET", "/sprak", page_language, NULL, PUBLIC, .flags = ROUTE_RAW, .name = "language"},
     {"GET", "/static/*", page_static, NULL, PUBLIC, .flags = ROUTE_RAW, .name = "static"},
 
@@ -53,13 +55,13 @@ const route routes[] = {
 
     /* the JSON API */
     {"GET", "/api/v1/plans", page_plans, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
-     .name = "api.plans"},
+     .name = "api.plans", .query = "sorter status tema type"},
     {"GET", "/api/v1/plans/{slug}", page_plan, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
      .name = "api.plan"},
     {"GET", "/api/v1/goals", page_goals, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
      .name = "api.goals"},
     {"GET", "/api/v1/search", page_search, NULL, PUBLIC, .flags = ROUTE_JSON | ROUTE_CACHE,
-     .name = "api.search"},
+     .name = "api.search", .query = "q"},
 #include "web/routes_participation.inc"
     {"GET", "/api/v1/openapi.json", page_openapi, NULL, PUBLIC, .flags = ROUTE_RAW | ROUTE_JSON,
      .name = "api.openapi"},
