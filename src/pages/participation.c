@@ -537,8 +537,9 @@ int page_participation_submit(pv_req *r, json_t **vm)
         status = status == 200 ? 400 : status;
         goto done;
     }
-    if (!store_rate_allow(r->w->db, r->address, session_now())) {
-        status = too_many(r);
+    int allowed = store_rate_allow(r->w->db, r->address, session_now());
+    if (allowed <= 0) { /* a count that cannot be written refuses too (503) */
+        status = allowed < 0 ? 500 : too_many(r);
         goto done;
     }
     json_t *input = portfolio_form_input(r, input_fields);
@@ -578,8 +579,9 @@ int page_api_input_create(pv_req *r, json_t **vm)
         r->error = T(r, "Send innspillet som JSON (Content-Type: application/json).");
         return 415;
     }
-    if (!store_rate_allow(r->w->db, r->address, session_now()))
-        return too_many(r);
+    int allowed = store_rate_allow(r->w->db, r->address, session_now());
+    if (allowed <= 0) /* a count that cannot be written refuses too (503) */
+        return allowed < 0 ? 500 : too_many(r);
     json_t *input = json_deep_copy(r->body), *errors = json_array();
     if (!json_object_get(input, "channel"))
         json_object_set_new(input, "channel", json_string("web"));

@@ -36,6 +36,7 @@ struct store {
     stmt_slot *slots;
     size_t n_slots;          /* a power of two */
     size_t n_used;
+    bool write_failed;       /* a write failed because the database cannot be written */
     uint64_t data_version;   /* last PRAGMA data_version */
     uint64_t polled_at_ms;   /* when it was read (monotonic), 0 = never */
 };
@@ -187,10 +188,44 @@ sqlite3_stmt *store_prepare(store *s, const char *sql)
     return st;
 }
 
+/* Notes a failure of the connection's last operation that is the database's, not the
+ * caller's: the file or folder is read-only, the disk is full, the file cannot be written or
+ * another writer held the lock past the busy timeout. */
+static void note_write_failure(store *s)
+{
+    switch (sqlite3_errcode(s->db)) {
+    case SQLITE_READONLY:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+        s->write_failed = true;
+        break;
+    default:
+        break;
+    }
+}
+
+bool store_write_failed(const store *s)
+{
+    return s->write_failed;
+}
+
+void store_clear_write_failed(store *s)
+{
+    s->write_failed = false;
+}
+
 int store_begin(store *s)
 {
-    return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? PV_OK
-                                                                                : PV_EDB;
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+        return PV_OK;
+    pv_error("store: cannot begin a write: %s", sqlite3_errmsg(s->db));
+    note_write_failure(s);
+    return PV_EDB;
 }
 
 int store_commit(store *s)
@@ -200,12 +235,14 @@ int store_commit(store *s)
         return PV_OK;
     }
     pv_error("store: commit failed: %s", sqlite3_errmsg(s->db));
+    note_write_failure(s); /* the commit may have rolled back already */
     store_rollback(s);
     return PV_EDB;
 }
 
 void store_rollback(store *s)
 {
+    note_write_failure(s); /* the statement that failed, if one did, set the error code */
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -32,6 +32,12 @@ int store_begin(store *s) PV_NODISCARD;
 int store_commit(store *s) PV_NODISCARD;
 void store_rollback(store *s);
 
+/* Whether a write failed since store_clear_write_failed because the database cannot be
+ * written now (read-only file or folder, disk full, I/O error, locked too long), not because
+ * of what was written: the web layer answers 503 then instead of 500. */
+bool store_write_failed(const store *s);
+void store_clear_write_failed(store *s);
+
 /* A number that changes whenever the database content may have changed: the response cache
  * keys on it. A commit through any store of this process changes it at once; a commit by
  * another process (planverk import while the server runs) within STORE_POLL_MS, since

@@ -200,42 +200,96 @@ static int audit_create(store *s, const input_meta *m, int64_t now, int64_t id, 
     return rc;
 }
 
+static void process_state_finish(process_state *p)
+{
+    json_decref(p->themes);
+    json_decref(p->areas);
+    *p = (process_state){0};
+}
+
+static bool process_state_same(const process_state *a, const process_state *b)
+{
+    return strcmp(a->status, b->status) == 0 && a->opens_at == b->opens_at &&
+           a->deadline == b->deadline && json_equal(a->themes, b->themes) &&
+           json_equal(a->areas, b->areas);
+}
+
+/* Whether process p takes input in now, and in fits it: PV_ECONFLICT (closed) or
+ * PV_EINVAL with the reasons in errors. */
+static int check_input(const input_meta *m, int64_t now, const process_state *p, json_t *in,
+                       json_t *errors)
+{
+    if (!m->who && !process_accepts_inputs(p->status, p->opens_at, p->deadline, now)) {
+        bool not_yet = strcmp(p->status, "planlagt") == 0 || (p->opens_at && now < p->opens_at);
+        field_error(errors, "process",
+                    not_yet ? N_("Denne prosessen har ikke åpnet for innspill ennå. Ingenting ble lagret.")
+                            : N_("Fristen for innspill er ute, så innspillet ble ikke lagret. Ta kontakt med kommunen hvis du likevel vil si noe."),
+                    NULL);
+        return PV_ECONFLICT;
+    }
+    input_context ctx = {.themes = p->themes, .areas = p->areas, .staff = m->who != NULL};
+    return input_check(in, &ctx, errors) > 0 ? PV_EINVAL : PV_OK;
+}
+
+/* Reads the process and checks what is to be written against it (check, with arg) before
+ * the write lock is taken, so that no other write of the server waits while a body is
+ * validated; then begins the write and reads the process again. Only when it changed in
+ * between (rare: a deadline moved) is the check made again, under the lock. On success the
+ * transaction is open and *p holds the process as it is inside it. */
+static int check_then_begin(store *s, const char *process_id, process_state *p,
+                            int (*check)(const process_state *p, void *arg), void *arg)
+{
+    int rc = read_process(s, process_id, p);
+    if (rc == 0)
+        rc = check(p, arg);
+    if (rc == 0)
+        rc = store_begin(s);
+    if (rc != 0)
+        return rc;
+    process_state now = {0};
+    rc = read_process(s, process_id, &now);
+    if (rc == 0 && !process_state_same(p, &now))
+        rc = check(&now, arg);
+    process_state_finish(p);
+    *p = now;
+    if (rc != 0)
+        store_rollback(s);
+    return rc;
+}
+
+typedef struct one_input {
+    const input_meta *m;
+    int64_t now;
+    json_t *in, *errors;
+} one_input;
+
+static int check_one(const process_state *p, void *arg)
+{
+    one_input *o = arg;
+    return check_input(o->m, o->now, p, o->in, o->errors);
+}
+
 int store_input_insert(store *s, const input_meta *m, int64_t now, json_t *in, json_t *errors,
                        char code_out[RECEIPT_CODE_CHARS + 1], int64_t *id_out)
 {
     if (!m->process_id)
         return PV_ENOTFOUND;
     input_normalize(in);
-    int rc = store_begin(s);
+    process_state p = {0};
+    one_input o = {m, now, in, errors};
+    int rc = check_then_begin(s, m->process_id, &p, check_one, &o);
+    process_state_finish(&p);
     if (rc != 0)
         return rc;
-    process_state p = {0};
-    rc = read_process(s, m->process_id, &p);
-    if (rc == 0 && !m->who && !process_accepts_inputs(p.status, p.opens_at, p.deadline, now)) {
-        bool not_yet = strcmp(p.status, "planlagt") == 0 || (p.opens_at && now < p.opens_at);
-        field_error(errors, "process",
-                    not_yet ? N_("Denne prosessen har ikke åpnet for innspill ennå. Ingenting ble lagret.")
-                            : N_("Fristen for innspill er ute, så innspillet ble ikke lagret. Ta kontakt med kommunen hvis du likevel vil si noe."),
-                    NULL);
-        rc = PV_ECONFLICT;
-    }
-    if (rc == 0) {
-        input_context ctx = {.themes = p.themes, .areas = p.areas, .staff = m->who != NULL};
-        if (input_check(in, &ctx, errors) > 0)
-            rc = PV_EINVAL;
-    }
     uint8_t hash[SECRET_HASH_BYTES];
     int64_t id = 0, received = m->received_at > 0 ? m->received_at : now;
-    if (rc == 0)
-        rc = new_receipt(s, code_out, hash);
+    rc = new_receipt(s, code_out, hash);
     if (rc == 0)
         rc = write_input(s, m, received, in, hash, &id);
     if (rc == 0)
         rc = write_contact(s, id, received, in);
     if (rc == 0)
         rc = audit_create(s, m, now, id, in);
-    json_decref(p.themes);
-    json_decref(p.areas);
     if (rc == 0)
         rc = store_commit(s);
     else
@@ -282,6 +336,19 @@ static void new_batch_id(char out[STAFF_BATCH_ID_CHARS + 1])
         snprintf(out + 2 + 2 * i, 3, "%02x", raw[i]);
 }
 
+typedef struct batch_check {
+    json_t *inputs, *errors;
+} batch_check;
+
+static int check_batch(const process_state *p, void *arg)
+{
+    batch_check *b = arg;
+    size_t i, bad = 0;
+    json_t *in;
+    json_array_foreach(b->inputs, i, in) bad += check_batch_item(in, i, p, b->errors);
+    return bad > 0 ? PV_EINVAL : PV_OK;
+}
+
 int store_inputs_register_batch(store *s, const actor *who, const char *process_id,
                                 int64_t received_at, int64_t now, json_t *inputs,
                                 json_t *errors, char batch_out[STAFF_BATCH_ID_CHARS + 1])
@@ -291,23 +358,18 @@ int store_inputs_register_batch(store *s, const actor *who, const char *process_
         return PV_ELIMIT;
     if (!process_id)
         return PV_ENOTFOUND;
-    int rc = store_begin(s);
+    process_state p = {0};
+    batch_check b = {inputs, errors};
+    int rc = check_then_begin(s, process_id, &p, check_batch, &b);
+    process_state_finish(&p);
     if (rc != 0)
         return rc;
-    process_state p = {0};
-    rc = read_process(s, process_id, &p);
-    size_t i;
-    json_t *in;
-    if (rc == 0) {
-        size_t bad = 0;
-        json_array_foreach(inputs, i, in) bad += check_batch_item(in, i, &p, errors);
-        if (bad > 0)
-            rc = PV_EINVAL;
-    }
     char batch[STAFF_BATCH_ID_CHARS + 1];
     new_batch_id(batch);
     input_meta m = {.process_id = process_id, .received_at = received_at, .who = who,
                     .batch = batch};
+    size_t i;
+    json_t *in;
     json_array_foreach(inputs, i, in) {
         int64_t id = 0;
         if (rc == 0 && !str(in, "channel"))
@@ -317,8 +379,6 @@ int store_inputs_register_batch(store *s, const actor *who, const char *process_
         if (rc == 0)
             rc = audit_create(s, &m, now, id, in);
     }
-    json_decref(p.themes);
-    json_decref(p.areas);
     if (rc == 0)
         rc = store_commit(s);
     else
@@ -408,7 +468,7 @@ int store_inputs_published(store *s, const char *process_id, int limit, json_t *
 
 /* ---------------------------------------------------------------- rate limit */
 
-bool store_rate_allow(store *s, const char *address, int64_t now)
+int store_rate_allow(store *s, const char *address, int64_t now)
 {
     uint8_t hash[SECRET_HASH_BYTES];
     secret_token_hash(address ? address : "", hash);
@@ -416,21 +476,24 @@ bool store_rate_allow(store *s, const char *address, int64_t now)
     for (size_t i = 0; i < SECRET_HASH_BYTES; i++)
         snprintf(key + 2 * i, 3, "%02x", hash[i]);
     if (store_begin(s) != 0)
-        return true;
+        return PV_EDB;
     rate_window w = {0};
     sqlite3_stmt *get = store_prepare(s, SQL_RATE_GET);
-    if (get) {
+    sqlite3_stmt *put = store_prepare(s, SQL_RATE_PUT);
+    sqlite3_stmt *prune = store_prepare(s, SQL_RATE_PRUNE);
+    int rc = get && put && prune ? PV_OK : PV_EDB;
+    if (rc == 0) {
         store_bind_text(get, 1, key);
-        if (sqlite3_step(get) == SQLITE_ROW) {
+        int step = sqlite3_step(get);
+        if (step == SQLITE_ROW) {
             w.start = sqlite3_column_int64(get, 0);
             w.count = sqlite3_column_int64(get, 1);
+        } else if (step != SQLITE_DONE) {
+            rc = PV_EDB;
         }
         sqlite3_reset(get);
     }
-    bool allowed = rate_allow(&w, now, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW);
-    sqlite3_stmt *put = store_prepare(s, SQL_RATE_PUT);
-    sqlite3_stmt *prune = store_prepare(s, SQL_RATE_PRUNE);
-    int rc = put && prune ? PV_OK : PV_EDB;
+    bool allowed = rc == 0 && rate_allow(&w, now, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW);
     if (rc == 0) {
         store_bind_text(put, 1, key);
         sqlite3_bind_int64(put, 2, w.start);
@@ -447,5 +510,5 @@ bool store_rate_allow(store *s, const char *address, int64_t now)
         rc = store_commit(s);
     else
         store_rollback(s);
-    return allowed;
+    return rc != 0 ? PV_EDB : allowed ? 1 : 0;
 }

@@ -80,8 +80,8 @@ int store_inputs_published(store *s, const char *process_id, int limit,
 /* Counts one public write from address at now in the table rate_limit (keyed by the hex
  * SHA-256 of the address, so addresses are not stored) and says whether it is within
  * RATE_LIMIT_COUNT per RATE_LIMIT_WINDOW (rate_allow). Its own short transaction; windows
- * long past are pruned on the way. On a database error it allows (and logs nothing: the
- * insert that follows will fail loudly if the database is broken). */
-bool store_rate_allow(store *s, const char *address, int64_t now);
+ * long past are pruned on the way. Returns 1 (allowed), 0 (over the limit), or PV_EDB when
+ * the count could not be written: the caller refuses then too (fails closed). */
+int store_rate_allow(store *s, const char *address, int64_t now) PV_NODISCARD;
 
 #endif

@@ -396,16 +396,31 @@ static void test_rate_limit(void **state)
 {
     (void)state;
     for (int i = 0; i < RATE_LIMIT_COUNT; i++)
-        assert_true(store_rate_allow(DB, "203.0.113.9", NOW + i));
-    assert_false(store_rate_allow(DB, "203.0.113.9", NOW + 20));
-    assert_true(store_rate_allow(DB, "203.0.113.10", NOW + 20)); /* another address */
-    assert_true(store_rate_allow(DB, "203.0.113.9", NOW + RATE_LIMIT_WINDOW + 1));
+        assert_int_equal(store_rate_allow(DB, "203.0.113.9", NOW + i), 1);
+    assert_int_equal(store_rate_allow(DB, "203.0.113.9", NOW + 20), 0);
+    assert_int_equal(store_rate_allow(DB, "203.0.113.10", NOW + 20), 1); /* another address */
+    assert_int_equal(store_rate_allow(DB, "203.0.113.9", NOW + RATE_LIMIT_WINDOW + 1), 1);
     /* addresses are not stored, only their hashes */
     assert_int_equal(count("SELECT count(*) FROM rate_limit WHERE key LIKE '203.%'"), 0);
     assert_int_equal(count("SELECT count(*) FROM rate_limit WHERE length(key) = 64"), 2);
     /* old windows are pruned */
-    assert_true(store_rate_allow(DB, "198.51.100.1", NOW + 10 * RATE_LIMIT_WINDOW));
+    assert_int_equal(store_rate_allow(DB, "198.51.100.1", NOW + 10 * RATE_LIMIT_WINDOW), 1);
     assert_int_equal(count("SELECT count(*) FROM rate_limit"), 1);
+}
+
+/* A count that cannot be written refuses (it once let every request through), and the
+ * store says the database could not be written, so the page answers 503, not 500. */
+static void test_rate_limit_fails_closed(void **state)
+{
+    (void)state;
+    store_clear_write_failed(DB);
+    exec("PRAGMA query_only = 1");
+    assert_int_equal(store_rate_allow(DB, "203.0.113.77", NOW), PV_EDB);
+    assert_true(store_write_failed(DB));
+    exec("PRAGMA query_only = 0");
+    store_clear_write_failed(DB);
+    assert_int_equal(store_rate_allow(DB, "203.0.113.77", NOW), 1);
+    assert_false(store_write_failed(DB));
 }
 
 /* ---- fixture ---------------------------------------------------------------------------- */
@@ -450,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_staff_registration),
         cmocka_unit_test(test_published),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_rate_limit_fails_closed),
     };
     return cmocka_run_group_tests_name("inputs", tests, group_setup, group_teardown) ? 1 : 0;
 }
