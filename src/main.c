@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -43,6 +44,14 @@ static const char *env_or(const char *name, const char *fallback)
 {
     const char *v = getenv(name);
     return v && *v ? v : fallback;
+}
+
+/* A boolean setting from the environment: "1", "true", "yes" or "on". */
+static bool env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+                 strcmp(v, "on") == 0);
 }
 
 PV_PRINTF(2, 3) static int usage_error(const char *cmd, const char *fmt, ...)
@@ -361,6 +370,8 @@ typedef struct serve_opts {
     http_config http;
     const char *db;
     bool no_cache;
+    long cache_mb;          /* per event loop; 0: the default */
+    bool access_log;
     const char *trusted_proxy;
     const char *map_tiles;
     int retention_months;   /* contact data kept this long after a process ends */
@@ -377,6 +388,11 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
     case 'l': o->http.listen = arg; break;
     case 'd': o->db = arg; break;
     case 'n': o->no_cache = true; break;
+    case 'A': o->access_log = true; break;
+    case 'C':
+        if (pv_parse_long(arg, 1, 4096, &o->cache_mb) != 0)
+            return usage_error("serve", "--cache-size needs a number of megabytes from 1 to 4096, not '%s'", arg);
+        break;
     case 'x': o->trusted_proxy = arg; break;
     case 'm': o->map_tiles = arg; break;
     case 'R':
@@ -407,6 +423,7 @@ static int on_serve_option(int opt, const char *arg, void *ctx)
 
 static const char SERVE_HELP[] =
     "usage: planverk serve [--listen ADDR] [--port N] [--db FILE] [--threads N] [--no-cache]\n"
+    "                      [--cache-size MB] [--access-log]\n"
     "                      [--trusted-proxy ADDR] [--map-tiles URL]\n"
     "                      [--smtp-url URL --mail-from ADDR] [--outbox-retry-base SECONDS]\n\n"
     "Serves the portal and the JSON API over HTTP until stopped (Ctrl-C or SIGTERM).\n"
@@ -416,6 +433,10 @@ static const char SERVE_HELP[] =
     "  --db FILE       the database file (default $PLANVERK_DB or " DEFAULT_DB ")\n"
     "  --threads N     event loops (default: one per core)\n"
     "  --no-cache      render every page anew (the cache of public pages is on by default)\n"
+    "  --cache-size MB the most each event loop keeps of rendered pages (default 32); the\n"
+    "                  least recently used are dropped first\n"
+    "  --access-log    one line per request on standard error (logfmt: time, id, method,\n"
+    "                  route, status, bytes, us)\n"
     "  --trusted-proxy ADDR  the TLS proxy in front (e.g. 127.0.0.1): only from it are\n"
     "                  X-Forwarded-For and X-Forwarded-Proto believed (default\n"
     "                  $PLANVERK_TRUSTED_PROXY, else none)\n"
@@ -494,6 +515,7 @@ static int cmd_serve(int argc, char **argv)
         {"listen", required_argument, 0, 'l'}, {"port", required_argument, 0, 'p'},
         {"db", required_argument, 0, 'd'},     {"threads", required_argument, 0, 't'},
         {"no-cache", no_argument, 0, 'n'},     {"trusted-proxy", required_argument, 0, 'x'},
+        {"cache-size", required_argument, 0, 'C'}, {"access-log", no_argument, 0, 'A'},
         {"map-tiles", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
         {"retention-months", required_argument, 0, 'R'},
         {"smtp-url", required_argument, 0, 's'}, {"mail-from", required_argument, 0, 'f'},
@@ -541,7 +563,9 @@ static int cmd_serve(int argc, char **argv)
                             .locale_dir = env_or("PLANVERK_LOCALEDIR", locale_dir),
                             .trusted_proxy = o.trusted_proxy,
                             .map_tiles = o.map_tiles,
-                            .cache = !o.no_cache};
+                            .cache = !o.no_cache,
+                            .cache_bytes = (size_t)o.cache_mb << 20,
+                            .access_log = o.access_log || env_flag("PLANVERK_ACCESS_LOG")};
     pv_app app;
     if (web_app_create(&app, &app_opts, err, sizeof err) != 0) {
         fprintf(stderr, "planverk serve: %s\n", err);
@@ -558,6 +582,9 @@ static int cmd_serve(int argc, char **argv)
             rc = 1;
         }
     }
+    /* A file size limit reached (RLIMIT_FSIZE) makes a write fail, which is answered 503
+     * like a full disk, instead of ending the process. */
+    signal(SIGXFSZ, SIG_IGN);
     if (rc == 0) {
         PURGE.months = o.retention_months;
         http_handlers h = {serve_worker_start, serve_worker_stop, app_before_stop, web_handle};

@@ -7,6 +7,24 @@
 #include <time.h>
 
 static enum pv_log_level min_level = PV_LOG_INFO;
+static _Thread_local const char *request_id;
+static _Thread_local char last_error[256];
+
+void pv_log_begin_request(const char *id)
+{
+    request_id = id;
+    last_error[0] = '\0';
+}
+
+void pv_log_set_request(const char *id)
+{
+    request_id = id;
+}
+
+const char *pv_log_last_error(void)
+{
+    return last_error[0] ? last_error : NULL;
+}
 
 void pv_log_set_level(enum pv_log_level level)
 {
@@ -29,6 +47,11 @@ void pv_log(enum pv_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    if (level == PV_LOG_ERROR)
+        snprintf(last_error, sizeof last_error, "%s", line);
     /* One fprintf per line keeps lines from several threads whole. */
-    fprintf(stderr, "%s %s %s\n", stamp, names[level], line);
+    if (request_id)
+        fprintf(stderr, "%s %s req=%s %s\n", stamp, names[level], request_id, line);
+    else
+        fprintf(stderr, "%s %s %s\n", stamp, names[level], line);
 }

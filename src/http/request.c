@@ -95,9 +95,34 @@ const char *http_reason(int status)
     }
 }
 
+/* What this thread sent last (the access log reads it once the request is done, when the
+ * evhttp_request may be gone already). */
+static _Thread_local struct {
+    const struct evhttp_request *req;
+    int status;
+    size_t bytes;
+} last_reply;
+
+bool http_last_reply(const struct evhttp_request *req, int *status, size_t *bytes)
+{
+    if (last_reply.req != req)
+        return false;
+    *status = last_reply.status;
+    *bytes = last_reply.bytes;
+    return true;
+}
+
+static void note_reply(const struct evhttp_request *req, int status, size_t bytes)
+{
+    last_reply.req = req;
+    last_reply.status = status;
+    last_reply.bytes = bytes;
+}
+
 void http_send(struct evhttp_request *req, int status, const char *content_type,
                const char *body, size_t len)
 {
+    note_reply(req, status, body ? len : 0);
     http_add_security_headers(req);
     if (content_type)
         http_set_header(req, "Content-Type", content_type);
@@ -106,6 +131,12 @@ void http_send(struct evhttp_request *req, int status, const char *content_type,
         evbuffer_add(out, body, len);
     evhttp_send_reply(req, status, http_reason(status), out);
     evbuffer_free(out);
+}
+
+void http_send_buffer(struct evhttp_request *req, int status, struct evbuffer *out)
+{
+    note_reply(req, status, evbuffer_get_length(out));
+    evhttp_send_reply(req, status, http_reason(status), out);
 }
 
 struct http_body {
@@ -156,6 +187,7 @@ static void release_after_write(const void *data, size_t len, void *arg)
 void http_send_shared(struct evhttp_request *req, int status, const char *content_type,
                       http_body *body)
 {
+    note_reply(req, status, body ? body->len : 0);
     http_add_security_headers(req);
     if (content_type)
         http_set_header(req, "Content-Type", content_type);

@@ -27,6 +27,9 @@ void http_set_header(struct evhttp_request *req, const char *name, const char *v
 void http_send(struct evhttp_request *req, int status, const char *content_type,
                const char *body, size_t len);
 
+/* Sends status with the bytes of out (headers already set; the caller frees out). */
+void http_send_buffer(struct evhttp_request *req, int status, struct evbuffer *out);
+
 /* A response body that the page cache and the replies still being written share without
  * copying: it is freed when its last holder lets go. Reference counts are not atomic, so a
  * body belongs to one event loop. */
@@ -42,6 +45,10 @@ size_t http_body_len(const http_body *b);
 /* As http_send, with a shared body that is written out without a copy (NULL: empty). */
 void http_send_shared(struct evhttp_request *req, int status, const char *content_type,
                       http_body *body);
+
+/* The status and body length of the reply this thread last sent, when it was to req (the
+ * pointer is compared, never followed: req may have been freed since). */
+bool http_last_reply(const struct evhttp_request *req, int *status, size_t *bytes);
 
 /* A reason phrase for the status line. */
 const char *http_reason(int status);

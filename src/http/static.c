@@ -85,7 +85,7 @@ int static_serve(struct evhttp_request *req, const static_mount *mounts, size_t 
             evbuffer_add_file(out, fd, 0, st.st_size); /* takes the descriptor */
         else
             close(fd);
-        evhttp_send_reply(req, 200, "OK", out);
+        http_send_buffer(req, 200, out);
         evbuffer_free(out);
         return PV_OK;
     }

@@ -21,6 +21,8 @@ int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_
     app->root = pv_strdup(o->root);
     app->db_path = pv_strdup(o->db_path);
     app->cache = o->cache;
+    app->cache_bytes = o->cache_bytes;
+    app->access_log = o->access_log;
     app->trusted_proxy = o->trusted_proxy ? pv_strdup(o->trusted_proxy) : NULL;
     app->i18n = i18n_create(o->locale_dir, err, err_size);
     if (!app->i18n)
@@ -64,7 +66,12 @@ int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_
         return PV_ELIMIT;
     }
     app->dummy_hash = pv_strdup(dummy);
-    app->pool = pool_create(o->pool_threads > 0 ? o->pool_threads : 2);
+    app->hash_pool = pool_create(o->pool_threads > 0 ? o->pool_threads : 2, WEB_HASH_QUEUE);
+    app->export_pool = pool_create(1, WEB_EXPORT_QUEUE);
+    if (!app->hash_pool || !app->export_pool) {
+        snprintf(err, err_size, "cannot start the worker threads");
+        return PV_EIO;
+    }
     return PV_OK;
 }
 
@@ -90,13 +97,16 @@ int web_tile_origin(const char *url, char *out, size_t size)
 
 void web_app_stopping(pv_app *app)
 {
-    if (app->pool)
-        pool_drain(app->pool);
+    if (app->hash_pool)
+        pool_drain(app->hash_pool);
+    if (app->export_pool)
+        pool_drain(app->export_pool);
 }
 
 void web_app_finish(pv_app *app)
 {
-    pool_destroy(app->pool);
+    pool_destroy(app->hash_pool);
+    pool_destroy(app->export_pool);
     free(app->trusted_proxy);
     free(app->dummy_hash);
     free(app->map_tiles);

@@ -17,6 +17,12 @@
 #define PV_MAX_URI 8192            /* longer request targets get 414 */
 #define PV_MAX_BODY (1u << 20)     /* longer bodies get 413 */
 #define PV_MAX_ROUTE_PARAMS 4
+/* Jobs that may wait for a worker: sign-ins and password changes (each about 0.1 s of
+ * Argon2id on one of two threads) and workbooks (one thread). A full queue answers 503. */
+#define WEB_HASH_QUEUE 32
+#define WEB_EXPORT_QUEUE 8
+/* Seconds a 503 asks the client to wait (Retry-After) unless the handler says otherwise. */
+#define WEB_RETRY_AFTER 5
 
 /* Shared by every loop; never written after start-up. */
 typedef struct pv_app {
@@ -28,7 +34,10 @@ typedef struct pv_app {
     char *openapi;          /* docs/api/openapi.json, served as is */
     size_t openapi_len;
     bool cache;             /* keep rendered public pages in memory */
-    pool *pool;             /* worker threads for slow work (password hashing) */
+    size_t cache_bytes;     /* … at most this much per event loop (0: the default) */
+    bool access_log;        /* one logfmt line per request on standard error */
+    pool *hash_pool;        /* worker threads that hash and check passwords */
+    pool *export_pool;      /* the worker thread that writes Excel workbooks */
     char *trusted_proxy;    /* the proxy whose X-Forwarded-For/-Proto we believe, or NULL */
     char *dummy_hash;       /* a password hash to verify against when there is no user, so
                                a sign-in takes as long whether the account exists or not */
@@ -44,6 +53,7 @@ typedef struct pv_worker {
     store *db;
     struct response_cache *cache;
     struct event_base *base;
+    uint64_t id_state;      /* makes request ids (xorshift, seeded at random) */
 } pv_worker;
 
 /* The staff member behind a request (web/session.c), or none. */
@@ -63,6 +73,8 @@ struct route;
 /* One request; lives until its reply is sent. */
 typedef struct pv_req {
     struct evhttp_request *ev;
+    char id[16];            /* quoted in the log, the X-Request-Id header and error pages */
+    uint64_t started_us;    /* when it arrived (monotonic) */
     pv_worker *w;
     const pv_app *app;
     const struct route *route;
@@ -82,9 +94,12 @@ typedef struct pv_req {
     json_t *body;           /* an application/json body, or NULL */
     const char *location;   /* a 303 target set by a handler, or NULL */
     char pre_csrf[48];      /* the pv_pre cookie's token (web/session.c), or "" */
-    /* the dispatcher's own: the cache key and generation of a cacheable request */
+    int retry_after;        /* seconds for the Retry-After of a 503 (0: WEB_RETRY_AFTER) */
+    /* the dispatcher's own: the cache key and generation of a cacheable request, and its
+     * declared parameters encoded (what query_raw then points at) */
     char *cache_key;
     uint64_t generation;
+    char *canon_query;
 } pv_req;
 
 /* What a handler returns to say it handed the request to the pool: the pool's done
@@ -97,7 +112,9 @@ typedef struct web_app_options {
     const char *locale_dir;    /* folder with nb.mo, nn.mo, en.mo */
     const char *trusted_proxy; /* or NULL */
     bool cache;
-    int pool_threads;          /* 0: 2 */
+    size_t cache_bytes;        /* per event loop; 0: CACHE_DEFAULT_BYTES */
+    bool access_log;
+    int pool_threads;          /* threads that hash passwords; 0: 2 */
     const char *map_tiles;     /* tile URL template (http or https); NULL: WEB_MAP_TILES */
 } web_app_options;
 

@@ -12,7 +12,9 @@
 
 #include "core/date.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "core/utf8.h"
+#include "http/json_shape.h"
 #include "http/multipart.h"
 #include "http/request.h"
 #include "web/cache.h"
@@ -32,8 +34,10 @@ void *web_worker_start(void *app_ptr, int index, struct event_base *base)
     pv_worker *w = pv_calloc(1, sizeof *w);
     w->app = app;
     w->db = db;
-    w->cache = app->cache ? cache_create() : NULL;
+    w->cache = app->cache ? cache_create(app->cache_bytes) : NULL;
     w->base = base;
+    secret_random(&w->id_state, sizeof w->id_state);
+    w->id_state |= 1; /* xorshift needs a state other than 0 */
     return w;
 }
 
@@ -102,6 +106,11 @@ static void reply_error(pv_req *r, int status)
     render_error(r, status, &out, &type);
     if (status == 405 && r->route == NULL)
         http_set_header(r->ev, "Allow", "GET, HEAD");
+    if (status == 503) {
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%d", r->retry_after > 0 ? r->retry_after : WEB_RETRY_AFTER);
+        http_set_header(r->ev, "Retry-After", seconds);
+    }
     size_t len = out.len;
     http_body *body = http_body_create(buf_steal(&out), len);
     send_body(r, status, type, body, NULL);
@@ -174,6 +183,20 @@ static int parse_body(pv_req *r)
         return 0;
     }
     if (type && strncmp(type, "application/json", 16) == 0) {
+        switch (json_shape_check(data, len)) {
+        case JSON_SHAPE_OK:
+        case JSON_SHAPE_BROKEN: /* jansson says it below */
+            break;
+        case JSON_SHAPE_DEPTH:
+            r->error = T(r, "Innholdet er nestet for dypt (høyst 16 nivåer).");
+            return 400;
+        case JSON_SHAPE_KEYS:
+            r->error = T(r, "Et objekt i innholdet har for mange felt (høyst 256).");
+            return 400;
+        case JSON_SHAPE_VALUES:
+            r->error = T(r, "Innholdet har for mange verdier (høyst 10 000).");
+            return 400;
+        }
         json_error_t je;
         r->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
         if (!r->body || !json_is_object(r->body)) {
@@ -186,14 +209,45 @@ static int parse_body(pv_req *r)
     return 415;
 }
 
-/* The key of a cacheable answer: language, format, URI — and the local day, since pages say
- * which processes are open now and a deadline passes at midnight without any write. */
+/* For a cacheable route: keeps in r->query only the parameters the route declares (the first
+ * value of each, in the order declared), and makes r->query_raw their canonical encoding. The
+ * page is then made from exactly what its cache key says, and /planer?x=1 is /planer. */
+static void keep_declared_query(pv_req *r)
+{
+    url_query kept = {0};
+    buf canon = BUF_INIT;
+    const char *names = r->route->query ? r->route->query : "";
+    while (*names) {
+        size_t n = strcspn(names, " ");
+        char name[URL_MAX_KEY + 1];
+        snprintf(name, sizeof name, "%.*s", (int)n, names);
+        names += n + (names[n] == ' ');
+        const char *v = url_query_get(&r->query, name);
+        if (!v)
+            continue;
+        kept.items = pv_realloc(kept.items, (kept.n + 1) * sizeof *kept.items);
+        kept.items[kept.n++] = (url_param){pv_strdup(name), pv_strdup(v)};
+        if (canon.len)
+            buf_putc(&canon, '&');
+        buf_puts(&canon, name);
+        buf_putc(&canon, '=');
+        buf_append_url(&canon, v, strlen(v));
+    }
+    url_query_finish(&r->query);
+    r->query = kept;
+    r->canon_query = buf_steal(&canon);
+    r->query_raw = r->canon_query;
+}
+
+/* The key of a cacheable answer: language, format, path and declared parameters — and the
+ * local day, since pages say which processes are open now and a deadline passes at midnight
+ * without any write. */
 static void cache_key(pv_req *r, buf *key)
 {
     char day[11];
     pv_date_format(pv_date_of((int64_t)time(NULL)), day);
-    buf_printf(key, "%s %c %s %s", r->lang, r->want_json ? 'j' : 'h', day,
-               evhttp_request_get_uri(r->ev));
+    buf_printf(key, "%s %c %s %s?%s", r->lang, r->want_json ? 'j' : 'h', day, r->path,
+               r->canon_query);
 }
 
 /* Whether the caller may use the route (STYLE.md habit 4: enforced here, never in
@@ -281,8 +335,78 @@ static void problem_fields(pv_req *r, int status, json_t *vm)
         json_object_set_new(vm, "detail", json_string(r->error));
 }
 
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* A fresh request id: 12 hex digits from the loop's own xorshift generator. */
+static void new_request_id(pv_worker *w, char out[16])
+{
+    uint64_t x = w->id_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    w->id_state = x;
+    snprintf(out, 16, "%012llx", (unsigned long long)(x >> 16));
+}
+
+/* The path for the log: the route's pattern with its parameters filled in, except those that
+ * are secrets (a receipt code, a sign-in link's token), which show as «…». No query. */
+static void loggable_path(const pv_req *r, buf *out)
+{
+    if (!r->route) {
+        buf_puts(out, r->path ? r->path : "-");
+        return;
+    }
+    size_t param = 0;
+    for (const char *p = r->route->pattern; *p; p++) {
+        if (*p != '{') {
+            buf_putc(out, *p);
+            continue;
+        }
+        const char *end = strchr(p, '}');
+        bool secret = strncmp(p, "{code}", 6) == 0 || strncmp(p, "{token}", 7) == 0;
+        buf_puts(out, secret || param >= r->n_params ? "…" : r->params[param]);
+        param++;
+        p = end ? end : p + strlen(p) - 1;
+    }
+}
+
+/* Every 5xx in the log with what happened (the last error logged for this request), and,
+ * with --access-log, one logfmt line for every request. */
+static void log_request(pv_req *r)
+{
+    int status = 0;
+    size_t bytes = 0;
+    http_last_reply(r->ev, &status, &bytes);
+    const char *name = r->route ? r->route->name : "-";
+    if (status >= 500) {
+        buf path = BUF_INIT;
+        loggable_path(r, &path);
+        const char *why = pv_log_last_error();
+        pv_error("%d %s route=%s path=%s: %s", status, r->method ? r->method : "-", name,
+                 buf_cstr(&path), why ? why : r->error ? r->error : "no detail");
+        buf_finish(&path);
+    }
+    if (r->app->access_log) {
+        char stamp[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        fprintf(stderr, "time=%s id=%s method=%s route=%s status=%d bytes=%zu us=%llu\n", stamp,
+                r->id, r->method ? r->method : "-", name, status, bytes,
+                (unsigned long long)(now_us() - r->started_us));
+    }
+}
+
 static void web_free(pv_req *r)
 {
+    log_request(r);
+    pv_log_set_request(NULL);
     free(r->path);
     url_query_finish(&r->query);
     url_query_finish(&r->form);
@@ -291,12 +415,21 @@ static void web_free(pv_req *r)
         free(r->params[i]);
     free(r->user);
     free(r->cache_key);
+    free(r->canon_query);
     free(r);
 }
 
 void web_finish(pv_req *r, int status, json_t *vm)
 {
     const route *rt = r->route;
+    pv_log_set_request(r->id); /* also when a pool job finishes the request */
+    if (status == 500 && store_write_failed(r->w->db)) {
+        /* the database cannot be written (disk full, read-only): say so, and when to retry */
+        status = 503;
+        r->error = T(r, "Vi kan ikke lagre noe akkurat nå. Ingenting ble endret. Prøv igjen om litt.");
+        json_decref(vm);
+        vm = NULL;
+    }
     if (r->user || rt->access != ACCESS_PUBLIC) /* staff data: never kept by a browser */
         http_set_header(r->ev, "Cache-Control", "no-store");
     if (status == 0) {
@@ -340,6 +473,8 @@ static void run_route(pv_req *r)
 {
     const route *rt = r->route;
     /* Public pages are the same for every anonymous visitor; a signed-in one may see more. */
+    if (rt->flags & ROUTE_CACHE)
+        keep_declared_query(r);
     if ((rt->flags & ROUTE_CACHE) && r->w->cache && !r->user &&
         strcmp(r->method, "GET") == 0) {
         buf key = BUF_INIT;
@@ -348,10 +483,12 @@ static void run_route(pv_req *r)
         r->generation = store_generation(r->w->db);
         cached_response hit;
         if (cache_get(r->w->cache, r->cache_key, r->generation, &hit)) {
+            http_set_header(r->ev, "X-Cache", "hit");
             send_body(r, hit.status, hit.content_type, hit.body, hit.etag);
             web_free(r);
             return;
         }
+        http_set_header(r->ev, "X-Cache", "miss");
     }
     json_t *vm = NULL;
     int status = rt->handler(r, &vm);
@@ -364,7 +501,11 @@ void web_handle(struct evhttp_request *ev, void *worker)
 {
     pv_worker *w = worker;
     pv_req *r = pv_calloc(1, sizeof *r);
-    *r = (pv_req){.ev = ev, .w = w, .app = w->app};
+    *r = (pv_req){.ev = ev, .w = w, .app = w->app, .started_us = now_us()};
+    new_request_id(w, r->id);
+    pv_log_begin_request(r->id);
+    http_set_header(ev, "X-Request-Id", r->id);
+    store_clear_write_failed(w->db);
     r->method = http_method_name(ev);
     r->lang = choose_language(r);
     session_client(r);
@@ -383,6 +524,7 @@ void web_handle(struct evhttp_request *ev, void *worker)
         status = guard(r);
     if (status == 0) {
         run_route(r);
+        pv_log_set_request(NULL); /* a deferred request sets it again when it finishes */
         return;
     }
     if (status == 401 && r->route) {

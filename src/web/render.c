@@ -63,6 +63,8 @@ void render_error(pv_req *r, int status, buf *out, const char **content_type)
     const char *detail = r->error ? r->error : error_detail(r, status);
     json_t *vm = json_pack("{s:i, s:s, s:s}", "status", status, "title", error_title(r, status),
                            "detail", detail);
+    if (status >= 500) /* the id the user can quote, which finds the error in the log */
+        json_object_set_new(vm, "request_id", json_string(r->id));
     if (r->want_json) {
         json_object_set_new(vm, "type", json_string("about:blank"));
         char *text = json_dumps(vm, JSON_COMPACT);

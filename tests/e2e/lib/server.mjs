@@ -32,7 +32,7 @@ export function cli(args, options = {}) {
 }
 
 /**
- * Starts a server. Returns { url, db, stop() }. stop() resolves with the exit code and
+ * Starts a server. Returns { url, db, dir, pid, stderr(), stop() }. stop() resolves with the exit code and
  * rejects if the process does not end within 20 s.
  */
 export async function startServer({ extraArgs = [] } = {}) {
@@ -69,7 +69,7 @@ export async function startServer({ extraArgs = [] } = {}) {
     if (code !== 0) throw new Error(`server exited with ${code ?? signal}:\n${stderr.slice(-4000)}`);
     return code;
   }
-  return { url, db, dir, stop, stderr: () => stderr };
+  return { url, db, dir, stop, stderr: () => stderr, pid: child.pid };
 }
 
 /** Chromium from Debian, driven by playwright-core; never through a proxy. */
