@@ -65,8 +65,10 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        pv_die("buf_printf: bad format");
+    if (n < 0) { /* a wide character that cannot be encoded: nothing is appended */
+        va_end(ap2);
+        return;
+    }
     buf_reserve(b, (size_t)n);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
     va_end(ap2);

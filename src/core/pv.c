@@ -1,4 +1,5 @@
-/* Allocation wrappers that abort on out-of-memory, and strict number parsing.
+/* Allocation wrappers that recover from out-of-memory where a recovery point is armed (and
+ * abort elsewhere), and strict number parsing.
  * Layer: core. */
 #include "core/pv.h"
 
@@ -19,27 +20,73 @@ _Noreturn void pv_die(const char *fmt, ...)
     abort();
 }
 
+static _Thread_local pv_recovery *recovery;
+static _Thread_local long fail_countdown;
+static _Thread_local long failures;
+
+void pv_recovery_push(pv_recovery *rec)
+{
+    rec->outer = recovery;
+    recovery = rec;
+}
+
+void pv_recovery_pop(pv_recovery *rec)
+{
+    recovery = rec->outer;
+}
+
+void pv_alloc_fail_after(long n)
+{
+    fail_countdown = n;
+}
+
+long pv_alloc_fail_pending(void)
+{
+    return fail_countdown;
+}
+
+long pv_alloc_failures(void)
+{
+    return failures;
+}
+
+/* True when this allocation is to fail on purpose (a test asked for it). */
+static bool injected_failure(void)
+{
+    return fail_countdown > 0 && --fail_countdown == 0;
+}
+
+/* An allocation of n bytes failed: back to the recovery point, or the end. */
+_Noreturn static void out_of_memory(size_t n)
+{
+    failures++;
+    if (!recovery)
+        pv_die("out of memory (%zu bytes)", n);
+    fprintf(stderr, "planverk: out of memory (%zu bytes): the work in progress is given up\n", n);
+    siglongjmp(recovery->env, 1);
+}
+
 void *pv_malloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = injected_failure() ? NULL : malloc(n ? n : 1);
     if (!p)
-        pv_die("out of memory (%zu bytes)", n);
+        out_of_memory(n);
     return p;
 }
 
 void *pv_calloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
+    void *p = injected_failure() ? NULL : calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        pv_die("out of memory (%zu x %zu bytes)", n, size);
+        out_of_memory(n * size);
     return p;
 }
 
 void *pv_realloc(void *p, size_t n)
 {
-    void *q = realloc(p, n ? n : 1);
+    void *q = injected_failure() ? NULL : realloc(p, n ? n : 1);
     if (!q)
-        pv_die("out of memory (%zu bytes)", n);
+        out_of_memory(n);
     return q;
 }
 

@@ -142,7 +142,7 @@ json_t *merknad_group(json_t *rows)
     }
     json_decref(by_assessment);
     size_t n = json_array_size(groups);
-    json_t **items = calloc(n ? n : 1, sizeof *items);
+    json_t **items = pv_calloc(n ? n : 1, sizeof *items);
     for (i = 0; i < n; i++)
         items[i] = json_incref(json_array_get(groups, i));
     qsort(items, n, sizeof *items, compare);

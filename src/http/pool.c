@@ -8,10 +8,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "core/log.h"
+
 #define POOL_MAX_THREADS 16
 
 typedef struct job {
     struct event *back;      /* activated when work() is done: runs done() on its loop */
+    int status;              /* PV_OK, or PV_ELIMIT when work() ran out of memory */
     pool_work_fn work;
     pool_done_fn done;
     void *arg;
@@ -39,13 +42,35 @@ static void run_done(evutil_socket_t fd, short what, void *arg)
     (void)what;
     job *j = arg;
     pool *p = j->owner;
-    j->done(j->arg);
+    pv_recovery rec;
+    pv_recovery_push(&rec);
+    if (sigsetjmp(rec.env, 0) == 0) {
+        j->done(j->arg, j->status);
+        pv_recovery_pop(&rec);
+    } else { /* the request it was to answer is given up with it; its connection times out */
+        pv_recovery_pop(&rec);
+        pv_error("pool: a finished job ran out of memory on its loop");
+    }
     event_free(j->back);
     free(j);
     pthread_mutex_lock(&p->lock);
     p->pending--;
     pthread_cond_broadcast(&p->idle);
     pthread_mutex_unlock(&p->lock);
+}
+
+/* Runs the job's work; running out of memory gives it up (its done() is told). */
+static void run_work(job *j)
+{
+    pv_recovery rec;
+    pv_recovery_push(&rec);
+    if (sigsetjmp(rec.env, 0) == 0) {
+        j->work(j->arg);
+        pv_recovery_pop(&rec);
+    } else {
+        pv_recovery_pop(&rec);
+        j->status = PV_ELIMIT;
+    }
 }
 
 static void *worker_main(void *arg)
@@ -65,7 +90,7 @@ static void *worker_main(void *arg)
         p->running++;
         pthread_mutex_unlock(&p->lock);
 
-        j->work(j->arg);
+        run_work(j);
         pthread_mutex_lock(&p->lock);
         p->running--;
         pthread_mutex_unlock(&p->lock);
@@ -104,7 +129,7 @@ int pool_submit(pool *p, struct event_base *base, pool_work_fn work, pool_done_f
         free(j);
         return PV_ELIMIT;
     }
-    *j = (job){back, work, done, arg, p};
+    *j = (job){back, PV_OK, work, done, arg, p};
     pthread_mutex_lock(&p->lock);
     if (p->draining || p->count == p->queue_max) {
         pthread_mutex_unlock(&p->lock);

@@ -15,7 +15,9 @@
 typedef struct pool pool;
 
 typedef void (*pool_work_fn)(void *arg);
-typedef void (*pool_done_fn)(void *arg);
+/* status is PV_OK, or PV_ELIMIT when work() ran out of memory and was given up: what it was
+ * to leave in arg is then incomplete, and the request is answered 500. */
+typedef void (*pool_done_fn)(void *arg, int status);
 
 /* Starts threads (1..16) that take jobs from a queue of at most queue_max; NULL when a
  * thread cannot be started. */

@@ -103,6 +103,11 @@ static _Thread_local struct {
     size_t bytes;
 } last_reply;
 
+void http_last_reply_forget(void)
+{
+    last_reply.req = NULL;
+}
+
 bool http_last_reply(const struct evhttp_request *req, int *status, size_t *bytes)
 {
     if (last_reply.req != req)
@@ -127,10 +132,11 @@ void http_send(struct evhttp_request *req, int status, const char *content_type,
     if (content_type)
         http_set_header(req, "Content-Type", content_type);
     struct evbuffer *out = evbuffer_new();
-    if (body && len)
+    if (out && body && len)
         evbuffer_add(out, body, len);
-    evhttp_send_reply(req, status, http_reason(status), out);
-    evbuffer_free(out);
+    evhttp_send_reply(req, status, http_reason(status), out); /* out NULL: no body */
+    if (out)
+        evbuffer_free(out);
 }
 
 void http_send_buffer(struct evhttp_request *req, int status, struct evbuffer *out)

@@ -49,6 +49,9 @@ void http_send_shared(struct evhttp_request *req, int status, const char *conten
 /* The status and body length of the reply this thread last sent, when it was to req (the
  * pointer is compared, never followed: req may have been freed since). */
 bool http_last_reply(const struct evhttp_request *req, int *status, size_t *bytes);
+/* Forgets it: call before a new request is handled (its evhttp_request may have the address
+ * of one that was answered and freed). */
+void http_last_reply_forget(void);
 
 /* A reason phrase for the status line. */
 const char *http_reason(int status);

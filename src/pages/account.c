@@ -135,7 +135,7 @@ static int password_error(pv_req *r, json_t **vm, const char *field, const char 
     return status;
 }
 
-static void password_done(void *arg)
+static void password_done(void *arg, int work_status)
 {
     password_job *j = arg;
     pv_req *r = j->r;
@@ -143,7 +143,9 @@ static void password_done(void *arg)
     json_t *vm = NULL;
     int status;
     actor who = {r->user->id, r->user->email, r->address};
-    if (!j->verified) {
+    if (work_status != PV_OK) {
+        status = 500;
+    } else if (!j->verified) {
         auth_record_failure(&j->failures, now, true);
         status = store_password_failed(r->w->db, &who, now, &j->failures) != 0
                      ? 500

@@ -444,7 +444,7 @@ static int bulk_load(pv_req *r, bulk *b)
     if (rc != 0)
         return rc;
     b->items = json_array();
-    b->fs = calloc(json_array_size(ids) + 1, sizeof *b->fs);
+    b->fs = pv_calloc(json_array_size(ids) + 1, sizeof *b->fs);
     if (!b->fs) {
         json_decref(ids);
         return PV_ELIMIT;

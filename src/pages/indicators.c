@@ -63,7 +63,7 @@ static indicator_goal goal_of(json_t *ind)
 /* The readings as the domain takes them (oldest first); *n how many. */
 static followup_reading *domain_readings(json_t *readings, size_t *n)
 {
-    followup_reading *out = calloc(json_array_size(readings) + 1, sizeof *out);
+    followup_reading *out = pv_calloc(json_array_size(readings) + 1, sizeof *out);
     size_t i;
     json_t *e;
     *n = 0;

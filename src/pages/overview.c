@@ -820,9 +820,11 @@ static void xlsx_work(void *arg)
     j->rc = xlsx_overview(j->desc, &j->out);
 }
 
-static void xlsx_done(void *arg)
+static void xlsx_done(void *arg, int status)
 {
     xlsx_job *j = arg;
+    if (status != PV_OK)
+        j->rc = status;
     if (j->rc == PV_OK)
         send_download(j->r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       j->name, &j->out);

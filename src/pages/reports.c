@@ -391,7 +391,7 @@ int page_staff_report_save(pv_req *r, json_t **vm)
     if (rc)
         return rc;
     json_t *values = json_object(), *errors = json_array();
-    report_input *in = calloc(json_array_size(rows) + 1, sizeof *in);
+    report_input *in = pv_calloc(json_array_size(rows) + 1, sizeof *in);
     size_t n = read_form(r, rows, values, in, errors);
     int saved = 0, status;
     rc = json_array_size(errors) ? PV_EINVAL : PV_OK;

@@ -76,10 +76,16 @@ static const char *failure_reason(const signin_job *j)
     return "wrong password";
 }
 
-static void signin_done(void *arg)
+static void signin_done(void *arg, int status)
 {
     signin_job *j = arg;
     pv_req *r = j->r;
+    if (status != PV_OK) {
+        secret_wipe(j, sizeof *j);
+        free(j);
+        web_finish(r, 500, NULL);
+        return;
+    }
     int64_t now = session_now();
     bool ok = j->verified && j->user_found && !j->user.disabled && j->user.password_hash[0];
     if (ok) {
@@ -236,10 +242,16 @@ static void link_work(void *arg)
     secret_wipe(j->password, sizeof j->password);
 }
 
-static void link_done(void *arg)
+static void link_done(void *arg, int status)
 {
     link_job *j = arg;
     pv_req *r = j->r;
+    if (status != PV_OK) {
+        secret_wipe(j, sizeof *j);
+        free(j);
+        web_finish(r, 500, NULL);
+        return;
+    }
     if (j->rc != 0) {
         free(j);
         web_finish(r, 503, NULL);

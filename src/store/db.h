@@ -31,6 +31,9 @@ sqlite3 *store_handle(store *s);
 int store_begin(store *s) PV_NODISCARD;
 int store_commit(store *s) PV_NODISCARD;
 void store_rollback(store *s);
+/* After work given up halfway (core/pv.h, a recovery point): resets the statements it left
+ * stepped halfway and rolls back its transaction, so the connection serves the next request. */
+void store_recover(store *s);
 
 /* Whether a write failed since store_clear_write_failed because the database cannot be
  * written now (read-only file or folder, disk full, I/O error, locked too long), not because

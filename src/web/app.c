@@ -18,6 +18,9 @@ int web_app_create(pv_app *app, const web_app_options *o, char *err, size_t err_
 {
     char path[PATH_MAX];
     memset(app, 0, sizeof *app);
+    /* jansson allocates through pv_malloc, so that a request running out of memory returns
+     * to its recovery point (core/pv.h) instead of getting NULL where no one looks. */
+    json_set_alloc_funcs(pv_malloc, free);
     app->root = pv_strdup(o->root);
     app->db_path = pv_strdup(o->db_path);
     app->cache = o->cache;

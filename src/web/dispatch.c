@@ -497,9 +497,8 @@ static void run_route(pv_req *r)
     web_finish(r, status, vm);
 }
 
-void web_handle(struct evhttp_request *ev, void *worker)
+static void handle(struct evhttp_request *ev, pv_worker *w)
 {
-    pv_worker *w = worker;
     pv_req *r = pv_calloc(1, sizeof *r);
     *r = (pv_req){.ev = ev, .w = w, .app = w->app, .started_us = now_us()};
     new_request_id(w, r->id);
@@ -535,4 +534,28 @@ void web_handle(struct evhttp_request *ev, void *worker)
         reply_error(r, status);
     }
     web_free(r);
+}
+
+void web_handle(struct evhttp_request *ev, void *worker)
+{
+    pv_worker *w = worker;
+    http_last_reply_forget();
+    pv_recovery rec;
+    pv_recovery_push(&rec);
+    if (sigsetjmp(rec.env, 0) == 0) {
+        handle(ev, w);
+        pv_recovery_pop(&rec);
+    } else {
+        /* Out of memory: the request is given up (what it held is lost), the connection's
+         * statements and transaction are put right, and it is answered 500 unless it was
+         * answered already. The loop goes on. (Out of memory again here ends the process.) */
+        pv_recovery_pop(&rec);
+        pv_error("out of memory: the request was given up");
+        store_recover(w->db);
+        int status;
+        size_t bytes;
+        if (!http_last_reply(ev, &status, &bytes))
+            http_send(ev, 500, NULL, NULL, 0);
+        pv_log_set_request(NULL);
+    }
 }

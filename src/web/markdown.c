@@ -57,13 +57,25 @@ static void drop_unsafe_links(cmark_node *doc)
     free(victims);
 }
 
+/* cmark's own allocator aborts when memory runs out; ours returns to the request's recovery
+ * point (core/pv.h). */
+static void *mem_calloc(size_t n, size_t size)
+{
+    return pv_calloc(n, size);
+}
+
+static void *mem_realloc(void *p, size_t n)
+{
+    return pv_realloc(p, n);
+}
+
+static cmark_mem recoverable_mem = {mem_calloc, mem_realloc, free};
+
 char *markdown_to_html(const char *md, size_t len)
 {
     /* CMARK_OPT_UNSAFE is never set: raw HTML and dangerous URLs are left out. */
     int options = CMARK_OPT_HARDBREAKS | CMARK_OPT_VALIDATE_UTF8;
-    cmark_parser *parser = cmark_parser_new(options);
-    if (!parser)
-        pv_die("cmark_parser_new failed");
+    cmark_parser *parser = cmark_parser_new_with_mem(options, &recoverable_mem);
     for (size_t i = 0; i < PV_ARRAY_LEN(extensions); i++) {
         cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
         if (ext)
@@ -72,10 +84,10 @@ char *markdown_to_html(const char *md, size_t len)
     cmark_parser_feed(parser, md, len);
     cmark_node *doc = cmark_parser_finish(parser);
     drop_unsafe_links(doc);
-    char *html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
+    char *html = cmark_render_html_with_mem(doc, options,
+                                            cmark_parser_get_syntax_extensions(parser),
+                                            &recoverable_mem);
     cmark_node_free(doc);
     cmark_parser_free(parser);
-    if (!html)
-        pv_die("cmark_render_html failed");
     return html;
 }

@@ -32,9 +32,10 @@ static void held_work(void *arg)
     pthread_mutex_unlock(&lock);
 }
 
-static void count_done(void *arg)
+static void count_done(void *arg, int status)
 {
     (void)arg;
+    assert_int_equal(status, PV_OK);
     done_on_loop = done_on_loop && pthread_equal(pthread_self(), loop_thread);
     done_count++;
 }
